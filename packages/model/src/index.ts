@@ -1,0 +1,4 @@
+export * from './schemas.js';
+export * from './errors.js';
+export * from './slug.js';
+export * from './validation.js';

@@ -1,0 +1,2 @@
+export { renderTemplate } from './render.js';
+export type { RenderOptions, RenderResult, TemplateProblem, TemplateProblemKind } from './render.js';
