@@ -1,9 +1,6 @@
 /** Kinds of problems a render reports. */
 export type TemplateProblemKind =
-  | 'undefined_variable'
-  | 'unresolved_file'
-  | 'syntax_error'
-  | 'unsupported';
+  'undefined_variable' | 'unresolved_file' | 'syntax_error' | 'unsupported';
 
 export interface TemplateProblem {
   kind: TemplateProblemKind;
