@@ -39,6 +39,7 @@ export interface IntegrationProvider {
   readonly description?: string;
   /** Extra guidance for the agent, appended to the default prompt. */
   readonly promptInstructions?: string;
+  /** Whether the write methods are available; false makes writes fail with ReadOnlyError. */
   readonly mutable: boolean;
   readonly tools?: readonly ProviderTool[];
 
@@ -65,8 +66,6 @@ export interface IntegrationProvider {
 
 /** The write half of the provider SDK. */
 export interface MutableIntegrationProvider extends IntegrationProvider {
-  readonly mutable: true;
-
   addIntegration(payload: IntegrationCreate, options?: WriteOptions): Promise<Integration>;
   updateIntegration(
     integrationId: string,
@@ -88,8 +87,11 @@ export interface MutableIntegrationProvider extends IntegrationProvider {
   removeResource(integrationId: string, resourceId: string, options?: WriteOptions): Promise<void>;
 }
 
+/** Whether the provider accepts writes: it says so and implements the write methods. */
 export function isMutable(provider: IntegrationProvider): provider is MutableIntegrationProvider {
-  return provider.mutable;
+  const candidate = provider as Partial<MutableIntegrationProvider>;
+
+  return provider.mutable && typeof candidate.addIntegration === 'function';
 }
 
 /** The `provider` field value of the provider's integrations: `type:slug`. */

@@ -1,11 +1,12 @@
 import type { Integration } from '@beaker-integrations/model';
 
 /**
- * A stored integration as a store reads and writes it: the wire fields,
- * without `provider` (the loading provider sets it), plus any extra fields
- * the stored document had, which are written back unchanged.
+ * A stored integration as a store reads and writes it: the wire fields plus
+ * any extra fields the stored document had, which are written back
+ * unchanged. The stored `provider` value is informational: the loading
+ * provider replaces it with its own `type:slug` in memory.
  */
-export type StoredIntegration = Omit<Integration, 'provider'> & Record<string, unknown>;
+export type StoredIntegration = Integration & Record<string, unknown>;
 
 /** One folder, row or document that could not be loaded, and why. */
 export interface LoadProblem {

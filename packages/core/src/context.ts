@@ -1,0 +1,238 @@
+import {
+  InvalidInputError,
+  NotFoundError,
+  type Integration,
+  type ProviderInfo,
+  type RenderedIntegration,
+} from '@beaker-integrations/model';
+
+import { entityTag } from './etag.js';
+import { silentLogger, type Logger } from './logger.js';
+import { providerId, type IntegrationProvider } from './provider.js';
+import { renderIntegration } from './render.js';
+import { isStoreProvider } from './store-provider.js';
+
+/** `full` is the wire listing; `summary` leaves out file `content` and example `code`. */
+export type ListingView = 'full' | 'summary';
+
+export interface Listing {
+  json: string;
+  etag: string;
+}
+
+export interface ContextOptions {
+  name: string;
+  providers: IntegrationProvider[];
+  logger?: Logger;
+}
+
+/**
+ * The providers available to one agent session, seen as one flat map of
+ * integrations keyed by uuid. When two providers hold one uuid, the first in
+ * provider order wins and the other is skipped with a warning.
+ */
+export class Context {
+  readonly name: string;
+
+  private readonly providers: readonly IntegrationProvider[];
+  private readonly bySlug = new Map<string, IntegrationProvider>();
+  private readonly logger: Logger;
+  private readonly listings = new Map<ListingView, Listing & { key: string }>();
+  private readonly warnedDuplicates = new Set<string>();
+  /** Owners of integrations of providers that cannot answer `hasIntegration`. */
+  private ownerIndex = new Map<string, IntegrationProvider>();
+
+  constructor(options: ContextOptions) {
+    this.name = options.name;
+    this.providers = [...options.providers];
+    this.logger = options.logger ?? silentLogger;
+
+    for (const provider of this.providers) {
+      if (this.bySlug.has(provider.slug)) {
+        throw new InvalidInputError(
+          'providers',
+          `context '${this.name}' has two providers with slug '${provider.slug}'; give each a unique slug`,
+        );
+      }
+
+      this.bySlug.set(provider.slug, provider);
+    }
+  }
+
+  get providerList(): readonly IntegrationProvider[] {
+    return this.providers;
+  }
+
+  listProviders(): Record<string, ProviderInfo> {
+    const providers: Record<string, ProviderInfo> = {};
+
+    for (const provider of this.providers) {
+      providers[provider.slug] = {
+        provider_type: provider.providerType,
+        display_name: provider.displayName,
+        mutable: provider.mutable,
+      };
+    }
+
+    return providers;
+  }
+
+  /** Finds a provider by `type:slug` or by bare `slug`. */
+  resolveProvider(reference: string): IntegrationProvider {
+    const separator = reference.lastIndexOf(':');
+    const slug = separator === -1 ? reference : reference.slice(separator + 1);
+    const provider = this.bySlug.get(slug);
+
+    if (provider === undefined) throw new NotFoundError('provider', reference);
+
+    if (separator !== -1 && providerId(provider) !== reference) {
+      throw new NotFoundError('provider', reference);
+    }
+
+    return provider;
+  }
+
+  /** Finds the provider that owns an integration, without listing store-backed providers. */
+  async ownerOf(integrationId: string): Promise<IntegrationProvider> {
+    for (const provider of this.providers) {
+      if (provider.hasIntegration !== undefined) {
+        if (provider.hasIntegration(integrationId)) return provider;
+        continue;
+      }
+
+      if (!this.ownerIndex.has(integrationId)) await this.rebuildOwnerIndex();
+      if (this.ownerIndex.get(integrationId) === provider) return provider;
+    }
+
+    throw new NotFoundError('integration', integrationId);
+  }
+
+  async listIntegrations(): Promise<Record<string, Integration>> {
+    const merged: Record<string, Integration> = {};
+
+    for (const provider of this.providers) {
+      for (const integration of await provider.listIntegrations()) {
+        if (this.admit(merged, integration, provider)) merged[integration.uuid] = integration;
+      }
+    }
+
+    return merged;
+  }
+
+  /**
+   * JSON text of `{"integrations": {...}}` and its entity tag. When every
+   * provider exposes a revision, the text is built once per change and
+   * reused; otherwise it is rebuilt on each call.
+   */
+  async listing(view: ListingView = 'full'): Promise<Listing> {
+    const key = this.revisionKey();
+    const cached = this.listings.get(view);
+
+    if (key !== undefined && cached?.key === key) return cached;
+
+    const json = await this.buildListing(view);
+    const listing = { json, etag: entityTag(json), key: key ?? '' };
+
+    if (key !== undefined) this.listings.set(view, listing);
+
+    return listing;
+  }
+
+  async render(integrationId: string): Promise<RenderedIntegration> {
+    const provider = await this.ownerOf(integrationId);
+    const integration = await provider.getIntegration(integrationId);
+
+    return renderIntegration(integration, provider.resolveDataFile?.bind(provider));
+  }
+
+  private async buildListing(view: ListingView): Promise<string> {
+    const parts: string[] = [];
+    const seen: Record<string, Integration> = {};
+
+    for (const provider of this.providers) {
+      for (const integration of await provider.listIntegrations()) {
+        if (!this.admit(seen, integration, provider)) continue;
+
+        seen[integration.uuid] = integration;
+        parts.push(`${JSON.stringify(integration.uuid)}:${serialize(provider, integration, view)}`);
+      }
+    }
+
+    return `{"integrations":{${parts.join(',')}}}`;
+  }
+
+  private admit(
+    seen: Record<string, Integration>,
+    integration: Integration,
+    provider: IntegrationProvider,
+  ): boolean {
+    const first = seen[integration.uuid];
+
+    if (first === undefined) return true;
+
+    const key = `${integration.uuid} ${first.provider} ${providerId(provider)}`;
+
+    if (!this.warnedDuplicates.has(key)) {
+      this.warnedDuplicates.add(key);
+      this.logger.warn(
+        { integration: integration.uuid, kept: first.provider, skipped: providerId(provider) },
+        'duplicate integration uuid skipped',
+      );
+    }
+
+    return false;
+  }
+
+  private revisionKey(): string | undefined {
+    const revisions: number[] = [];
+
+    for (const provider of this.providers) {
+      if (provider.revision === undefined) return undefined;
+      revisions.push(provider.revision);
+    }
+
+    return revisions.join(',');
+  }
+
+  private async rebuildOwnerIndex(): Promise<void> {
+    const index = new Map<string, IntegrationProvider>();
+
+    for (const provider of this.providers) {
+      if (provider.hasIntegration !== undefined) continue;
+
+      for (const integration of await provider.listIntegrations()) {
+        if (!index.has(integration.uuid)) index.set(integration.uuid, provider);
+      }
+    }
+
+    this.ownerIndex = index;
+  }
+}
+
+function serialize(
+  provider: IntegrationProvider,
+  integration: Integration,
+  view: ListingView,
+): string {
+  if (view === 'summary') return JSON.stringify(summarize(integration));
+  if (isStoreProvider(provider)) return provider.integrationJson(integration.uuid);
+
+  return JSON.stringify(integration);
+}
+
+/** Copy of an integration without file `content` and example `code`. */
+export function summarize(integration: Integration): Integration {
+  const resources: Integration['resources'] = {};
+
+  for (const [id, resource] of Object.entries(integration.resources)) {
+    if (resource.resource_type === 'file') {
+      const { content: _content, ...rest } = resource;
+      resources[id] = rest as typeof resource;
+    } else {
+      const { code: _code, ...rest } = resource;
+      resources[id] = rest as typeof resource;
+    }
+  }
+
+  return { ...integration, resources };
+}

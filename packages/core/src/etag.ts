@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Strong entity tag of a JSON text: a truncated SHA-1, which is a cache
+ * key here rather than a security boundary, so collisions only cost a
+ * needless 412 or 304.
+ */
+export function entityTag(json: string): string {
+  const digest = createHash('sha1').update(json).digest('base64url').slice(0, 22);
+
+  return `"${digest}"`;
+}
+
+/**
+ * Whether an `If-Match` value matches `current`: `*` matches anything, and
+ * a list matches when any of its tags does. Weak tags (`W/"…"`) never match,
+ * as RFC 9110 requires strong comparison for `If-Match`.
+ */
+export function ifMatchSatisfied(ifMatch: string, current: string): boolean {
+  const candidates = ifMatch.split(',').map((tag) => tag.trim());
+
+  return candidates.some((tag) => tag === '*' || tag === current);
+}
