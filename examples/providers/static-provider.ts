@@ -17,10 +17,11 @@ export class StaticProvider implements IntegrationProvider {
   constructor(
     readonly slug: string,
     readonly displayName: string,
-    integrations: Omit<Integration, 'provider'>[],
+    integrations: Integration[],
   ) {
     const provider = `${this.providerType}:${slug}`;
 
+    // Each integration's `provider` field is set to this provider's own id.
     this.byId = new Map(integrations.map((item) => [item.uuid, { ...item, provider }]));
   }
 

@@ -14,6 +14,7 @@ function catalogue() {
     {
       uuid: 'c0ffee00-0000-4000-8000-000000000001',
       name: 'River gauges',
+      provider: '',
       description: 'Daily river levels',
       slug: 'river_gauges',
       datatype: 'dataset',

@@ -69,7 +69,8 @@ export const Integration = Type.Object(
   },
   { additionalProperties: true, title: 'Integration' },
 );
-export type Integration = Static<typeof Integration>;
+/** An integration; fields beyond the known ones are kept as they were stored or sent. */
+export type Integration = Static<typeof Integration> & { [field: string]: unknown };
 
 /** Fields of an integration that its provider sets and a client cannot change. */
 export const INTEGRATION_FIXED_FIELDS = ['uuid', 'provider', 'resources'] as const;

@@ -1,0 +1,228 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { delimiter } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { isDomainError } from '@beaker-integrations/model';
+import { pino } from 'pino';
+
+import { configFromRoots, readConfigFile, resolveConfig, type ResolvedConfig } from './config.js';
+import { createService } from './service.js';
+import { validateRoots } from './validate.js';
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+const MAIN_HELP = `Usage: beaker-integrations <command> [options]
+
+Commands:
+  serve      Serve integration folders over HTTP
+  validate   Load and render every integration and list its problems
+
+Run 'beaker-integrations <command> --help' for the options of a command.
+`;
+
+const SERVE_HELP = `Usage: beaker-integrations serve [options]
+
+Serve Beaker integration folders over the /beaker/integrations REST API.
+
+Options:
+  --data DIR            Data root holding specifications/ (and optionally data/,
+                        prompts/). Repeat for several roots, most specific first.
+                        Default: $INTEGRATION_PATH (several joined by '${delimiter}'),
+                        else ./integrations
+  --host HOST           Interface to listen on. Default: 127.0.0.1
+  --port PORT           TCP port; 0 picks a free one. Default: 8000
+  --provider-slug SLUG  Slug of the adhoc provider. Default: specialist_agents
+  --body-limit BYTES    Largest accepted request body in bytes. Default: 33554432 (32 MiB)
+  --call-timeout MS     Milliseconds a provider call may take before the request
+                        fails with 504. Default: 30000
+  --require-sessions    Answer 404 for unknown session ids instead of creating
+                        them; create sessions with PUT /beaker/sessions/{id}
+  --log-level LEVEL     fatal, error, warn, info, debug or trace. Default: info
+  --config FILE         YAML or JSON config file with contexts and providers;
+                        flags given as well override its server settings
+  -h, --help            Show this help
+`;
+
+const VALIDATE_HELP = `Usage: beaker-integrations validate [options]
+
+Load every integration folder, render every template, and list each problem
+with its folder. Exits with status 1 when there is any problem, else 0.
+
+Options:
+  --data DIR   Data root holding specifications/; repeat for several roots.
+               Default: $INTEGRATION_PATH, else ./integrations
+  --json       Print the problems as JSON instead of text
+  -h, --help   Show this help
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+
+  if (command === 'serve') return serve(rest);
+  if (command === 'validate') return validate(rest);
+
+  if (command === undefined || command === '--help' || command === '-h') {
+    process.stdout.write(MAIN_HELP);
+    return command === undefined ? 2 : 0;
+  }
+
+  process.stderr.write(`unknown command '${command}'\n\n${MAIN_HELP}`);
+  return 2;
+}
+
+async function serve(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string', multiple: true },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'provider-slug': { type: 'string' },
+      'body-limit': { type: 'string' },
+      'call-timeout': { type: 'string' },
+      'require-sessions': { type: 'boolean' },
+      'log-level': { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+
+  if (values.help) {
+    process.stdout.write(SERVE_HELP);
+    return 0;
+  }
+
+  const base = values.config
+    ? await readConfigFile(values.config)
+    : configFromRoots(values.data ?? defaultRoots(), values['provider-slug']);
+  const config = applyFlags(resolveConfig(base), values);
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  const service = await createService(config, logger, VERSION);
+  const address = await service.app.listen({ host: config.host, port: config.port });
+
+  logger.info({ address, contexts: Object.keys(config.contexts) }, 'server started');
+  process.stdout.write(`beaker-integrations listening on ${address}\n`);
+
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'server stopping');
+    service.close().then(
+      () => {
+        logger.info({}, 'server stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'server stop failed');
+        process.exit(1);
+      },
+    );
+  };
+
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+
+  return -1;
+}
+
+async function validate(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+
+  if (values.help) {
+    process.stdout.write(VALIDATE_HELP);
+    return 0;
+  }
+
+  const report = await validateRoots(values.data ?? defaultRoots());
+
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    for (const problem of report.problems)
+      process.stdout.write(`${problem.location}: ${problem.message}\n`);
+    process.stdout.write(
+      `${report.integrations} integrations checked, ${report.problems.length} problems\n`,
+    );
+  }
+
+  return report.problems.length === 0 ? 0 : 1;
+}
+
+function defaultRoots(): string[] {
+  const fromEnvironment = process.env.INTEGRATION_PATH;
+
+  if (fromEnvironment) return fromEnvironment.split(delimiter).filter((root) => root !== '');
+
+  return ['./integrations'];
+}
+
+interface ServeFlags {
+  host?: string | undefined;
+  port?: string | undefined;
+  'body-limit'?: string | undefined;
+  'call-timeout'?: string | undefined;
+  'require-sessions'?: boolean | undefined;
+  'log-level'?: string | undefined;
+}
+
+function applyFlags(config: ResolvedConfig, flags: ServeFlags): ResolvedConfig {
+  return {
+    ...config,
+    host: flags.host ?? config.host,
+    port: flags.port === undefined ? config.port : integerFlag('--port', flags.port, 0, 65535),
+    bodyLimit:
+      flags['body-limit'] === undefined
+        ? config.bodyLimit
+        : integerFlag('--body-limit', flags['body-limit'], 1024, Number.MAX_SAFE_INTEGER),
+    callTimeoutMs:
+      flags['call-timeout'] === undefined
+        ? config.callTimeoutMs
+        : integerFlag('--call-timeout', flags['call-timeout'], 1, 3_600_000),
+    autoCreateSessions: flags['require-sessions'] ? false : config.autoCreateSessions,
+    logLevel: flags['log-level'] ?? config.logLevel,
+  };
+}
+
+function integerFlag(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(
+      `${name} must be a whole number from ${min} to ${max} (received '${text}')`,
+    );
+  }
+
+  return value;
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    const known =
+      error instanceof UsageError ||
+      isDomainError(error) ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const message = error instanceof Error ? error.message : String(error);
+
+    process.stderr.write(
+      known ? `error: ${message}\n` : `error: ${(error as Error).stack ?? message}\n`,
+    );
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,10 @@
+import type { SessionManager, StoreProvider } from '@beaker-integrations/core';
+
+/** What route handlers need from the running service. */
+export interface RouteDeps {
+  sessions: SessionManager;
+  /** Milliseconds a provider call may take before the request fails with 504. */
+  callTimeoutMs: number;
+  /** Every store-backed provider of every context, for the health check. */
+  storeProviders: readonly StoreProvider[];
+}

@@ -1,0 +1,96 @@
+import {
+  ID_PATTERN,
+  InvalidInputError,
+  MAX_ID_LENGTH,
+  RESOURCE_TYPE_PATTERN,
+} from '@beaker-integrations/model';
+import { entityTag } from '@beaker-integrations/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+const ID = new RegExp(ID_PATTERN);
+const RESOURCE_TYPE = new RegExp(RESOURCE_TYPE_PATTERN);
+
+/** Serialised JSON and entity tag of frozen values, computed once per value. */
+const serialized = new WeakMap<object, { json: string; etag: string }>();
+
+/**
+ * Returns a path parameter after checking it against the id pattern. Fastify
+ * has already percent-decoded it, so `%2F` arrives as `/` and fails here.
+ */
+export function pathId(request: FastifyRequest, name: string): string {
+  const value = (request.params as Record<string, string | undefined>)[name] ?? '';
+
+  if (!ID.test(value) || value.length > MAX_ID_LENGTH) {
+    throw new InvalidInputError(
+      name,
+      `${name} '${value.slice(0, MAX_ID_LENGTH)}' is invalid; use 1 to ${MAX_ID_LENGTH} ASCII letters, digits, '_' or '-'`,
+    );
+  }
+
+  return value;
+}
+
+export function pathResourceType(request: FastifyRequest): string {
+  const value = (request.params as Record<string, string | undefined>).resource_type ?? '';
+
+  if (!RESOURCE_TYPE.test(value) || value.length > MAX_ID_LENGTH) {
+    throw new InvalidInputError(
+      'resource_type',
+      `resource type '${value.slice(0, MAX_ID_LENGTH)}' is invalid; use ASCII letters, digits or '_' (e.g. file, example, all)`,
+    );
+  }
+
+  return value;
+}
+
+export function ifMatch(request: FastifyRequest): string | undefined {
+  const header = request.headers['if-match'];
+
+  return Array.isArray(header) ? header.join(',') : header;
+}
+
+/** Whether `If-None-Match` lists `etag` (weak comparison, as RFC 9110 allows for GET). */
+export function notModified(request: FastifyRequest, etag: string): boolean {
+  const header = request.headers['if-none-match'];
+
+  if (header === undefined) return false;
+
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tag === etag);
+}
+
+/** Sends a JSON text that is already serialised, with its entity tag when given. */
+export function sendJson(reply: FastifyReply, json: string, etag?: string): FastifyReply {
+  if (etag !== undefined) reply.header('etag', etag);
+
+  return reply.type('application/json; charset=utf-8').send(json);
+}
+
+/** Sends a value with an ETag, answering 304 when the client already has it. */
+export function sendTagged(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  value: unknown,
+): FastifyReply {
+  const { json, etag } = serialize(value);
+
+  if (notModified(request, etag)) return reply.header('etag', etag).code(304).send();
+
+  return sendJson(reply, json, etag);
+}
+
+export function serialize(value: unknown): { json: string; etag: string } {
+  const cacheable = value !== null && typeof value === 'object' && Object.isFrozen(value);
+  const cached = cacheable ? serialized.get(value) : undefined;
+
+  if (cached !== undefined) return cached;
+
+  const json = JSON.stringify(value);
+  const result = { json, etag: entityTag(json) };
+
+  if (cacheable) serialized.set(value, result);
+
+  return result;
+}
