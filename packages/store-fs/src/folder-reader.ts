@@ -1,0 +1,201 @@
+import { readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { LoadProblem, StoredIntegration } from '@beaker-integrations/core';
+import { isTempName } from './atomic.js';
+import type { ParseCache, ParsedDocument } from './parse-cache.js';
+import { documentToIntegration, type AttachmentRef } from './integration-document.js';
+import { isInside, isMissing, relativePathProblem } from './paths.js';
+import { setOwn } from './values.js';
+import { parseYaml } from './yaml-schema.js';
+
+/** One integration folder: `<root>/specifications/<name>`. */
+export interface FolderRef {
+  root: string;
+  name: string;
+  path: string;
+}
+
+export interface FolderResult {
+  folder: FolderRef;
+  integration?: StoredIntegration;
+  problems: LoadProblem[];
+}
+
+/** Alias expansions allowed per document, against "billion laughs" documents. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Reads one integration folder: its `api.yaml` and the attachment of each
+ * file resource. Problems with the folder's content are returned. Only
+ * unexpected file-system errors (such as EACCES on a folder) are thrown.
+ * Temporary files of this store left in the folder by a crash are removed,
+ * except those in `inFlight`.
+ *
+ * The reads are synchronous because asynchronous ones each take a trip
+ * through libuv's thread pool: for 10,000 small folders on a 2-core machine,
+ * the same reads took 2.3 s asynchronously (48 folders in flight) and 0.3 s
+ * synchronously. The caller yields to the event loop between short batches.
+ */
+export function readFolder(
+  folder: FolderRef,
+  inFlight: ReadonlySet<string>,
+  cache?: ParseCache,
+): FolderResult {
+  const location = path.join(folder.path, 'api.yaml');
+  const problems: string[] = [];
+  const result = (integration?: StoredIntegration): FolderResult => ({
+    folder,
+    integration,
+    problems: problems.map((message) => ({ location, message })),
+  });
+
+  removeStaleTempFiles(folder.path, inFlight);
+
+  const parse = () => parseFile(location, problems);
+  const data = cache ? cache.read(location, parse) : parse();
+
+  if (data === undefined) return result();
+
+  const converted = documentToIntegration(data.value, folder.name);
+
+  problems.push(
+    ...data.duplicateKeys.map(
+      (key) => `duplicate key '${key}' in api.yaml; the last value is used`,
+    ),
+  );
+  problems.push(...converted.problems);
+
+  if (!converted.integration) return result();
+
+  readAttachments(folder.path, converted.integration, converted.attachments, problems);
+
+  return result(converted.integration);
+}
+
+function readText(file: string): string | { problem: string } {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if (isMissing(error)) return { problem: 'api.yaml is missing' };
+
+    return { problem: `api.yaml cannot be read: ${(error as Error).message}` };
+  }
+}
+
+function parseFile(file: string, problems: string[]): ParsedDocument | undefined {
+  const text = readText(file);
+
+  if (typeof text !== 'string') {
+    problems.push(text.problem);
+
+    return undefined;
+  }
+
+  const { document, duplicateKeys } = parseYaml(text);
+  const [error] = document.errors;
+
+  if (error) {
+    problems.push(`api.yaml is not valid YAML: ${error.message.split('\n')[0] ?? ''}`);
+
+    return undefined;
+  }
+
+  try {
+    const value: unknown = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+
+    return { value, duplicateKeys: [...new Set(duplicateKeys)] };
+  } catch (failure) {
+    problems.push(`api.yaml cannot be read: ${(failure as Error).message}`);
+
+    return undefined;
+  }
+}
+
+function removeStaleTempFiles(folder: string, inFlight: ReadonlySet<string>): void {
+  let names: string[];
+
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return; // reading api.yaml reports the problem
+  }
+
+  for (const name of names.filter(isTempName)) {
+    const file = path.join(folder, name);
+
+    if (inFlight.has(file)) continue;
+
+    try {
+      rmSync(file, { recursive: true, force: true });
+    } catch {
+      // A folder that cannot be cleaned (read-only root) still loads.
+    }
+  }
+}
+
+/** Fills in the `content` of each file resource from `attachments/<filepath>`. */
+function readAttachments(
+  folder: string,
+  integration: StoredIntegration,
+  attachments: AttachmentRef[],
+  problems: string[],
+): void {
+  if (attachments.length === 0) return;
+
+  const base = attachmentsBase(folder);
+
+  for (const { resourceId, filepath } of attachments) {
+    const read = typeof base === 'string' ? readAttachment(base, filepath) : base;
+    const resource = integration.resources[resourceId];
+
+    if (resource) setOwn(resource, 'content', typeof read === 'string' ? read : '');
+    if (typeof read !== 'string')
+      problems.push(`resource '${resourceId}': ${read.problem}; its content is empty`);
+  }
+}
+
+/** Real path of the attachments folder, or why attachments cannot be read at all. */
+function attachmentsBase(folder: string): string | { problem: string } {
+  const realFolder = realpathIfExists(folder);
+  const realAttachments = realpathIfExists(path.join(folder, 'attachments'));
+
+  if (realFolder === undefined || realAttachments === undefined)
+    return { problem: 'the attachments folder is missing' };
+  if (!isInside(realFolder, realAttachments))
+    return {
+      problem:
+        'the attachments folder is a symbolic link that leads outside the integration folder',
+    };
+
+  return realAttachments;
+}
+
+function readAttachment(realAttachments: string, filepath: string): string | { problem: string } {
+  const unsafe = relativePathProblem(filepath);
+
+  if (unsafe !== undefined) return { problem: `filepath '${filepath}' ${unsafe}` };
+
+  const real = realpathIfExists(path.join(realAttachments, filepath));
+
+  if (real === undefined) return { problem: `attachment 'attachments/${filepath}' is missing` };
+  if (!isInside(realAttachments, real))
+    return { problem: `attachment 'attachments/${filepath}' leads outside the attachments folder` };
+
+  try {
+    return readFileSync(real, 'utf8');
+  } catch (error) {
+    return {
+      problem: `attachment 'attachments/${filepath}' cannot be read: ${(error as Error).message}`,
+    };
+  }
+}
+
+function realpathIfExists(target: string): string | undefined {
+  try {
+    return realpathSync.native(target);
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+
+    throw error;
+  }
+}

@@ -1,0 +1,5 @@
+export { FsStore, type FsStoreOptions } from './store.js';
+export { parseYaml, type ParsedYaml } from './yaml-schema.js';
+export { emitDocument, inlineString, isPlainSafe } from './yaml-emit.js';
+export { patchDocument, InvalidDocumentError } from './yaml-patch.js';
+export { folderUuid, defaultFilepath } from './integration-document.js';
