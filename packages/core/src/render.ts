@@ -1,5 +1,20 @@
 import type { Integration, RenderedIntegration } from '@beaker-integrations/model';
-import { renderTemplate, type TemplateProblem } from '@beaker-integrations/template';
+import { renderTemplate, type TemplateProblemKind } from '@beaker-integrations/template';
+
+/** One problem of a render, with where it is: `source` or `example <resource id>`. */
+export interface RenderProblem {
+  where: string;
+  kind: TemplateProblemKind;
+  line: number;
+  message: string;
+}
+
+export interface DetailedRender {
+  uuid: string;
+  source: string;
+  examples: Record<string, string>;
+  problems: RenderProblem[];
+}
 
 /**
  * Renders what an agent sees of one integration: its `source` and every
@@ -11,14 +26,29 @@ export function renderIntegration(
   integration: Integration,
   resolveFile?: (path: string) => string | undefined,
 ): RenderedIntegration {
+  const detailed = renderIntegrationDetailed(integration, resolveFile);
+
+  return {
+    uuid: detailed.uuid,
+    source: detailed.source,
+    examples: detailed.examples,
+    problems: detailed.problems.map((problem) => describeProblem(integration, problem)),
+  };
+}
+
+/** Renders like `renderIntegration` but keeps each problem's kind and location. */
+export function renderIntegrationDetailed(
+  integration: Integration,
+  resolveFile?: (path: string) => string | undefined,
+): DetailedRender {
   const variables = templateVariables(integration);
-  const problems: string[] = [];
+  const problems: RenderProblem[] = [];
   const options = resolveFile === undefined ? { variables } : { variables, resolveFile };
 
   const render = (template: string | null, where: string): string => {
     const result = renderTemplate(template ?? '', options);
 
-    problems.push(...result.problems.map((problem) => describe(integration, where, problem)));
+    problems.push(...result.problems.map((problem) => ({ where, ...problem })));
 
     return result.text ?? '';
   };
@@ -35,6 +65,10 @@ export function renderIntegration(
   return { uuid: integration.uuid, source, examples, problems };
 }
 
+export function describeProblem(integration: Integration, problem: RenderProblem): string {
+  return `integration '${integration.name}' ${problem.where}, line ${problem.line}: ${problem.message}`;
+}
+
 /** File resources by `name`, in a prototype-free object so no inherited member is a variable. */
 function templateVariables(integration: Integration): Record<string, string> {
   const variables = Object.create(null) as Record<string, string>;
@@ -44,8 +78,4 @@ function templateVariables(integration: Integration): Record<string, string> {
   }
 
   return variables;
-}
-
-function describe(integration: Integration, where: string, problem: TemplateProblem): string {
-  return `integration '${integration.name}' ${where}, line ${problem.line}: ${problem.message}`;
 }

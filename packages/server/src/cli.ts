@@ -51,12 +51,16 @@ Options:
 const VALIDATE_HELP = `Usage: beaker-integrations validate [options]
 
 Load every integration folder, render every template, and list each problem
-with its folder. Exits with status 1 when there is any problem, else 0.
+with its folder. Skipped folders, missing attachments, template errors and
+unresolved {% file %} paths are errors; undefined template variables are
+warnings, because they render as empty text. Exits with status 1 when there
+is an error (or, with --strict, a warning), else 0.
 
 Options:
   --data DIR   Data root holding specifications/; repeat for several roots.
                Default: $INTEGRATION_PATH, else ./integrations
-  --json       Print the problems as JSON instead of text
+  --strict     Fail on warnings too
+  --json       Print the report as JSON instead of text
   -h, --help   Show this help
 `;
 
@@ -135,6 +139,7 @@ async function validate(argv: string[]): Promise<number> {
     options: {
       data: { type: 'string', multiple: true },
       json: { type: 'boolean' },
+      strict: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -150,14 +155,18 @@ async function validate(argv: string[]): Promise<number> {
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    for (const problem of report.problems)
-      process.stdout.write(`${problem.location}: ${problem.message}\n`);
+    for (const problem of report.problems) {
+      process.stdout.write(`${problem.severity}: ${problem.location}: ${problem.message}\n`);
+    }
+
     process.stdout.write(
-      `${report.integrations} integrations checked, ${report.problems.length} problems\n`,
+      `${report.integrations} integrations checked, ${report.errors} errors, ${report.warnings} warnings\n`,
     );
   }
 
-  return report.problems.length === 0 ? 0 : 1;
+  const failed = report.errors > 0 || (values.strict === true && report.warnings > 0);
+
+  return failed ? 1 : 0;
 }
 
 function defaultRoots(): string[] {

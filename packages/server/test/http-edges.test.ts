@@ -237,7 +237,7 @@ describe('http edges', () => {
   });
 
   test('unknown route is problem json 404', async () => {
-    const response = await fetch(`${base}/nowhere`);
+    const response = await fetch(`${base}/beaker/nowhere`);
     const body = await problem(response);
 
     assert.equal(response.status, 404);

@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+
+import {
+  CORPUS_DATA,
+  CORPUS_MISSING,
+  REPO_ROOT,
+  copyRoot,
+  runToEnd,
+  startServer,
+  tempDir,
+} from './helpers.js';
+
+describe('cli', () => {
+  test('help lists commands and units', async () => {
+    const main = await runToEnd(['--help']);
+    const serve = await runToEnd(['serve', '--help']);
+    const validate = await runToEnd(['validate', '--help']);
+
+    assert.equal(main.code, 0);
+    assert.match(main.stdout, /serve/);
+    assert.match(main.stdout, /validate/);
+    assert.equal(serve.code, 0);
+    assert.match(serve.stdout, /--body-limit BYTES/);
+    assert.match(serve.stdout, /Default: 127\.0\.0\.1/);
+    assert.equal(validate.code, 0);
+    assert.match(validate.stdout, /--json/);
+  });
+
+  test('unknown command and bad flag exit 2', async () => {
+    const unknown = await runToEnd(['frobnicate']);
+    const badPort = await runToEnd(['serve', '--port', 'eighty']);
+    const badFlag = await runToEnd(['serve', '--colour']);
+
+    assert.equal(unknown.code, 2);
+    assert.equal(badPort.code, 2);
+    assert.match(badPort.stderr, /--port must be a whole number/);
+    assert.equal(badFlag.code, 2);
+  });
+
+  test('validate corpus exits 0', { skip: CORPUS_MISSING }, async () => {
+    const result = await runToEnd(['validate', '--data', CORPUS_DATA]);
+
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /20 integrations checked, 0 errors/);
+  });
+
+  test('validate names each planted problem', async () => {
+    const root = await copyRoot(join(REPO_ROOT, 'examples/integrations'));
+    const specifications = join(root, 'specifications');
+
+    await mkdir(join(specifications, 'broken_yaml'));
+    await writeFile(join(specifications, 'broken_yaml/api.yaml'), 'name: [unclosed\n');
+    await mkdir(join(specifications, 'no_name'));
+    await writeFile(join(specifications, 'no_name/api.yaml'), 'description: d\nsource: s\n');
+    await mkdir(join(specifications, 'bad_template'));
+    await writeFile(
+      join(specifications, 'bad_template/api.yaml'),
+      'name: Bad Template\ndescription: d\nsource: |\n  line one\n  {{ missing_variable }}\n  {% if %}\n',
+    );
+
+    const text = await runToEnd(['validate', '--data', root]);
+    const json = await runToEnd(['validate', '--data', root, '--json']);
+    const report = JSON.parse(json.stdout) as { problems: { location: string; message: string }[] };
+    const locations = report.problems.map((problem) => problem.location);
+
+    assert.equal(text.code, 1);
+    assert.equal(json.code, 1);
+    assert.ok(
+      locations.some((location) => location.includes('broken_yaml')),
+      'malformed YAML named',
+    );
+    assert.ok(
+      locations.some((location) => location.includes('no_name')),
+      'missing name named',
+    );
+    assert.ok(
+      report.problems.some(
+        (problem) => problem.location.includes('bad_template') && /line 3/.test(problem.message),
+      ),
+      'template error with its line',
+    );
+    assert.match(text.stdout, /no_name.*name/);
+
+    const undefinedOnly = await copyRoot(join(REPO_ROOT, 'examples/integrations'));
+
+    await mkdir(join(undefinedOnly, 'specifications/loose'));
+    await writeFile(
+      join(undefinedOnly, 'specifications/loose/api.yaml'),
+      'name: Loose\ndescription: d\nsource: "{{ not_a_file }}"\n',
+    );
+
+    const lenient = await runToEnd(['validate', '--data', undefinedOnly]);
+    const strict = await runToEnd(['validate', '--data', undefinedOnly, '--strict']);
+
+    assert.equal(lenient.code, 0, 'undefined variables are warnings');
+    assert.match(lenient.stdout, /warning: loose: .*not_a_file/);
+    assert.equal(strict.code, 1);
+  });
+
+  test('INTEGRATION_PATH is the default root', async () => {
+    const root = await copyRoot(join(REPO_ROOT, 'examples/integrations'));
+    const result = await runToEnd(['validate'], { INTEGRATION_PATH: root });
+
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /3 integrations checked/);
+  });
+
+  test('serve stops cleanly on SIGTERM', async () => {
+    const root = await copyRoot(join(REPO_ROOT, 'examples/integrations'));
+    const server = await startServer(['--data', root, '--log-level', 'info']);
+    const health = await fetch(`${server.url}/healthz`);
+
+    assert.equal(health.status, 200);
+    assert.equal(await server.stop('SIGTERM'), 0);
+    assert.match(server.output(), /server stopped/);
+  });
+
+  test('config file with two contexts', async () => {
+    const root = await copyRoot(join(REPO_ROOT, 'examples/integrations'));
+    const dir = await tempDir();
+    const config = join(dir, 'config.json');
+
+    await writeFile(
+      config,
+      JSON.stringify({
+        sessions: { default_context: 'editors', auto_create: false },
+        contexts: {
+          editors: { providers: [{ type: 'adhoc', slug: 'shared', roots: [root] }] },
+          readers: { providers: [{ type: 'adhoc', slug: 'shared', roots: [root] }] },
+        },
+      }),
+    );
+
+    const server = await startServer(['--config', config]);
+
+    try {
+      const unknown = await fetch(`${server.url}/beaker/integrations/nobody`);
+
+      assert.equal(unknown.status, 404);
+
+      const created = await fetch(`${server.url}/beaker/sessions/reader1`, {
+        method: 'PUT',
+        body: JSON.stringify({ context: 'readers' }),
+        headers: { 'content-type': 'application/json' },
+      });
+
+      assert.equal(created.status, 200);
+      assert.equal(((await created.json()) as { context: string }).context, 'readers');
+
+      const listing = await fetch(`${server.url}/beaker/integrations/reader1`);
+
+      assert.equal(listing.status, 200);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('invalid config names the field', async () => {
+    const dir = await tempDir();
+    const config = join(dir, 'config.yaml');
+
+    await writeFile(
+      config,
+      'contexts:\n  default:\n    providers:\n      - type: adhoc\n        slug: x\n',
+    );
+
+    const result = await runToEnd(['serve', '--config', config, '--port', '0']);
+
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /roots/);
+  });
+});
+
+test('corpus copy serves with flags only', { skip: CORPUS_MISSING }, async () => {
+  const root = await copyRoot(CORPUS_DATA);
+  const server = await startServer(['--data', root, '--provider-slug', 'specialist_agents']);
+
+  try {
+    const response = await fetch(`${server.url}/beaker/integrations/notebook_dev_session`);
+    const body = (await response.json()) as { integrations: Record<string, unknown> };
+
+    assert.equal(Object.keys(body.integrations).length, 20);
+  } finally {
+    await server.stop();
+  }
+});
