@@ -8,6 +8,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 
+import { registerAccess, type AccessOptions } from './access.js';
 import type { RouteDeps } from './deps.js';
 import { buildOpenApi, OPENAPI_PATH } from './openapi.js';
 import { problem, toProblem } from './problem.js';
@@ -19,7 +20,7 @@ import { registerWebUi } from './web-ui.js';
 export const DEFAULT_BODY_LIMIT = 32 * 1024 * 1024;
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 
-export interface ServerOptions extends RouteDeps {
+export interface ServerOptions extends RouteDeps, AccessOptions {
   logger: FastifyBaseLogger;
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
@@ -46,6 +47,8 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+
+  registerAccess(app, { token: options.token, corsOrigins: options.corsOrigins });
 
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) => {

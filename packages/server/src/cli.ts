@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { delimiter } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -15,6 +16,8 @@ const VERSION = (
     version: string;
   }
 ).version;
+
+const MIN_TOKEN_LENGTH = 16;
 
 const MAIN_HELP = `Usage: beaker-integrations <command> [options]
 
@@ -42,6 +45,13 @@ Options:
                         fails with 504. Default: 30000
   --require-sessions    Answer 404 for unknown session ids instead of creating
                         them; create sessions with PUT /beaker/sessions/{id}
+  --token-file FILE     File holding a bearer token (16 characters or more) that
+                        every /beaker/ route then requires. The environment
+                        variable BEAKER_INTEGRATIONS_TOKEN or server.token in the
+                        config file set it too. Default: no token
+  --cors-origin ORIGIN  Origin, such as https://notebook.example.org, allowed to
+                        call the API from a browser; repeat for several.
+                        Default: none (CORS off)
   --log-level LEVEL     fatal, error, warn, info, debug or trace. Default: info
   --config FILE         YAML or JSON config file with contexts and providers;
                         flags given as well override its server settings
@@ -91,6 +101,8 @@ async function serve(argv: string[]): Promise<number> {
       'call-timeout': { type: 'string' },
       'require-sessions': { type: 'boolean' },
       'log-level': { type: 'string' },
+      'token-file': { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
       config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -105,8 +117,17 @@ async function serve(argv: string[]): Promise<number> {
   const base = values.config
     ? await readConfigFile(values.config)
     : configFromRoots(values.data ?? defaultRoots(), values['provider-slug']);
-  const config = applyFlags(resolveConfig(base), values);
+  const config = applyFlags(
+    resolveConfig(base),
+    values,
+    await tokenFromFlags(values['token-file']),
+  );
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+
+  if (!isLoopback(config.host) && config.token === undefined) {
+    logger.warn({ host: config.host }, 'listening beyond loopback without a token');
+  }
+
   const service = await createService(config, logger, VERSION);
   const address = await service.app.listen({ host: config.host, port: config.port });
 
@@ -177,6 +198,25 @@ function defaultRoots(): string[] {
   return ['./integrations'];
 }
 
+/** Token from --token-file, else BEAKER_INTEGRATIONS_TOKEN; a flag would show in `ps`. */
+async function tokenFromFlags(tokenFile: string | undefined): Promise<string | undefined> {
+  const token =
+    tokenFile === undefined
+      ? process.env.BEAKER_INTEGRATIONS_TOKEN
+      : (await readFile(tokenFile, 'utf8')).trim();
+
+  if (token === undefined || token === '') return undefined;
+  if (token.length < MIN_TOKEN_LENGTH) {
+    throw new UsageError(`the token must be at least ${MIN_TOKEN_LENGTH} characters long`);
+  }
+
+  return token;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
 interface ServeFlags {
   host?: string | undefined;
   port?: string | undefined;
@@ -184,11 +224,18 @@ interface ServeFlags {
   'call-timeout'?: string | undefined;
   'require-sessions'?: boolean | undefined;
   'log-level'?: string | undefined;
+  'cors-origin'?: string[] | undefined;
 }
 
-function applyFlags(config: ResolvedConfig, flags: ServeFlags): ResolvedConfig {
+function applyFlags(
+  config: ResolvedConfig,
+  flags: ServeFlags,
+  token: string | undefined,
+): ResolvedConfig {
   return {
     ...config,
+    token: token ?? config.token,
+    corsOrigins: flags['cors-origin'] ?? config.corsOrigins,
     host: flags.host ?? config.host,
     port: flags.port === undefined ? config.port : integerFlag('--port', flags.port, 0, 65535),
     bodyLimit:

@@ -35,6 +35,8 @@ export const ServiceConfig = Type.Object(
           body_limit: Type.Optional(Type.Integer({ minimum: 1024 })),
           call_timeout_ms: Type.Optional(Type.Integer({ minimum: 1 })),
           log_level: Type.Optional(Type.String()),
+          token: Type.Optional(Type.String({ minLength: 16 })),
+          cors_origins: Type.Optional(Type.Array(Type.String({ pattern: '^https?://[^/]+$' }))),
         },
         { additionalProperties: false },
       ),
@@ -70,6 +72,8 @@ export interface ResolvedConfig {
   bodyLimit: number;
   callTimeoutMs: number;
   logLevel: string;
+  token: string | undefined;
+  corsOrigins: string[];
   defaultContext: string;
   autoCreateSessions: boolean;
   maxSessions: number;
@@ -113,6 +117,8 @@ export function resolveConfig(config: ServiceConfig): ResolvedConfig {
     bodyLimit: config.server?.body_limit ?? DEFAULT_BODY_LIMIT,
     callTimeoutMs: config.server?.call_timeout_ms ?? DEFAULT_CALL_TIMEOUT_MS,
     logLevel: config.server?.log_level ?? 'info',
+    token: config.server?.token,
+    corsOrigins: config.server?.cors_origins ?? [],
     defaultContext,
     autoCreateSessions: config.sessions?.auto_create ?? true,
     maxSessions: config.sessions?.max_sessions ?? 10_000,

@@ -21,9 +21,15 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
 
 /** Codes for failures the HTTP layer detects itself, before any domain code runs. */
 export type HttpErrorCode =
-  ErrorCode | 'payload_too_large' | 'route_not_found' | 'unauthorized' | 'internal_error';
+  | ErrorCode
+  | 'payload_too_large'
+  | 'route_not_found'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'internal_error';
 
-const PROBLEM_TYPE_BASE = 'https://beaker-integrations.dev/problems/';
+// A URN rather than a URL: the codes are documented in docs/api.md, not served.
+const PROBLEM_TYPE_BASE = 'urn:beaker-integrations:problem:';
 
 export function problem(
   status: number,

@@ -49,6 +49,8 @@ export async function createService(
     storeProviders,
     bodyLimit: config.bodyLimit,
     callTimeoutMs: config.callTimeoutMs,
+    token: config.token,
+    corsOrigins: config.corsOrigins,
     ...(version === undefined ? {} : { version }),
   });
 
