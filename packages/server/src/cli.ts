@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { delimiter } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { isDomainError } from '@beaker-integrations/model';
@@ -52,6 +53,10 @@ Options:
   --cors-origin ORIGIN  Origin, such as https://notebook.example.org, allowed to
                         call the API from a browser; repeat for several.
                         Default: none (CORS off)
+  --no-cache            Parse every api.yaml at start instead of reusing the parse
+                        cache, which is kept in $XDG_CACHE_HOME/beaker-integrations
+                        (default ~/.cache/beaker-integrations) and is checked
+                        against each file's size and modification times
   --log-level LEVEL     fatal, error, warn, info, debug or trace. Default: info
   --config FILE         YAML or JSON config file with contexts and providers;
                         flags given as well override its server settings
@@ -103,6 +108,7 @@ async function serve(argv: string[]): Promise<number> {
       'log-level': { type: 'string' },
       'token-file': { type: 'string' },
       'cors-origin': { type: 'string', multiple: true },
+      'no-cache': { type: 'boolean' },
       config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -128,7 +134,8 @@ async function serve(argv: string[]): Promise<number> {
     logger.warn({ host: config.host }, 'listening beyond loopback without a token');
   }
 
-  const service = await createService(config, logger, VERSION);
+  const cacheDir = values['no-cache'] ? undefined : defaultCacheDir();
+  const service = await createService(config, logger, { version: VERSION, cacheDir });
   const address = await service.app.listen({ host: config.host, port: config.port });
 
   logger.info({ address, contexts: Object.keys(config.contexts) }, 'server started');
@@ -188,6 +195,12 @@ async function validate(argv: string[]): Promise<number> {
   const failed = report.errors > 0 || (values.strict === true && report.warnings > 0);
 
   return failed ? 1 : 0;
+}
+
+function defaultCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+
+  return join(base, 'beaker-integrations');
 }
 
 function defaultRoots(): string[] {

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
+
 import { Context, SessionManager, StoreProvider } from '@beaker-integrations/core';
 import { InvalidInputError } from '@beaker-integrations/model';
 import { FsStore } from '@beaker-integrations/store-fs';
@@ -14,6 +17,12 @@ export interface Service {
   close(): Promise<void>;
 }
 
+export interface ServiceOptions {
+  version?: string;
+  /** Folder for the stores' parse caches; none when undefined. */
+  cacheDir?: string | undefined;
+}
+
 /**
  * Builds every provider, context and the session manager from a config,
  * loads the stores, and returns the server ready to listen. Contexts that
@@ -22,13 +31,15 @@ export interface Service {
 export async function createService(
   config: ResolvedConfig,
   logger: Logger,
-  version?: string,
+  options: ServiceOptions = {},
 ): Promise<Service> {
   const providers = new Map<string, StoreProvider>();
   const contexts = new Map<string, Context>();
 
   for (const [name, providerConfigs] of Object.entries(config.contexts)) {
-    const members = providerConfigs.map((item) => sharedProvider(providers, item, logger));
+    const members = providerConfigs.map((item) =>
+      sharedProvider(providers, item, logger, options.cacheDir),
+    );
 
     contexts.set(name, new Context({ name, providers: members, logger }));
   }
@@ -51,7 +62,7 @@ export async function createService(
     callTimeoutMs: config.callTimeoutMs,
     token: config.token,
     corsOrigins: config.corsOrigins,
-    ...(version === undefined ? {} : { version }),
+    ...(options.version === undefined ? {} : { version: options.version }),
   });
 
   return {
@@ -64,12 +75,28 @@ export async function createService(
   };
 }
 
+/** One cache file per set of roots, named by a digest of their absolute paths. */
+function cacheOption(roots: string[], cacheDir: string | undefined): { cacheFile?: string } {
+  if (cacheDir === undefined) return {};
+
+  const digest = createHash('sha256')
+    .update(roots.map((root) => resolve(root)).join('\n'))
+    .digest('hex');
+
+  return { cacheFile: join(cacheDir, `parse-cache-${digest.slice(0, 16)}.json`) };
+}
+
 function sharedProvider(
   providers: Map<string, StoreProvider>,
   config: ProviderConfig,
   logger: Logger,
+  cacheDir: string | undefined,
 ): StoreProvider {
-  const store = new FsStore({ roots: config.roots, logger });
+  const store = new FsStore({
+    roots: config.roots,
+    logger,
+    ...cacheOption(config.roots, cacheDir),
+  });
   const existing = providers.get(store.key);
 
   if (existing === undefined) {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,9 @@ export const CORPUS_MISSING = existsSync(CORPUS_DATA)
   : `corpus not found at ${CORPUS_DATA}; corpus tests skipped`;
 
 const CLI = join(REPO_ROOT, 'packages/server/src/cli.ts');
+
+/** Parse caches of test servers go to one temp folder per test process, not to ~/.cache. */
+const CACHE_HOME = mkdtempSync(join(tmpdir(), 'beaker-cache-'));
 
 export async function tempDir(prefix = 'beaker-server-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
@@ -39,7 +42,7 @@ export interface RunningServer {
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, XDG_CACHE_HOME: CACHE_HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
