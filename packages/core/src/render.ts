@@ -17,7 +17,7 @@ export interface DetailedRender {
 }
 
 /**
- * Renders what an agent sees of one integration: its `source` and every
+ * Renders the agent's view of one integration: its `source` and every
  * example's `code`, with the file resources as template variables. A broken
  * template yields empty text and a problem naming the integration and line;
  * it never throws, so one bad integration cannot break a listing.

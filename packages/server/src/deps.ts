@@ -1,6 +1,6 @@
 import type { SessionManager, StoreProvider } from '@beaker-integrations/core';
 
-/** What route handlers need from the running service. */
+/** Services and settings of the running service that route handlers use. */
 export interface RouteDeps {
   sessions: SessionManager;
   /** Milliseconds a provider call may take before the request fails with 504. */

@@ -68,7 +68,7 @@ export function sendJson(reply: FastifyReply, json: string, etag?: string): Fast
   return reply.type('application/json; charset=utf-8').send(json);
 }
 
-/** Sends a value with an ETag, answering 304 when the client already has it. */
+/** Sends a value with its ETag, or 304 when the client already has that version. */
 export function sendTagged(
   request: FastifyRequest,
   reply: FastifyReply,

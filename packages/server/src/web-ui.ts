@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-/** Where `npm run build` puts the web UI, seen from `src/` or `dist/` of this package. */
+/** Output folder of the web UI's `npm run build`, resolved from `src/` or `dist/` of this package. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -20,7 +20,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Paths the page's router owns are answered with index.html; API prefixes never are. */
+/** Page paths that the UI's router owns get index.html; paths under these API prefixes never do. */
 const API_PREFIXES = ['/beaker/', '/healthz'];
 
 interface Asset {

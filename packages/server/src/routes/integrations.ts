@@ -50,7 +50,7 @@ const typeParam = {
 };
 const resourceParams = { ...integrationParams, ...typeParam, resource_id: Id };
 const ifMatchHeader = {
-  'if-match': { description: 'ETag last read; a write that no longer matches answers 412' },
+  'if-match': { description: 'ETag last read; a write that no longer matches fails with 412' },
 };
 
 /** The seed routes of Beaker's integrations API, plus DELETE of an integration. */
