@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// Committed entry point: npm links bins before `prepare` builds dist/, so
+// the link must point at a file that exists in a fresh checkout.
+import '../dist/cli.js';
