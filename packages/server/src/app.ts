@@ -38,7 +38,6 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
     genReqId: requestId,
-    requestIdLogLabel: 'request_id',
   });
 
   app.removeAllContentTypeParsers();
