@@ -11,7 +11,7 @@ import type {
   Health,
 } from '@beaker-integrations/model';
 
-import { errorFromProblem, fallbackProblem } from './errors.js';
+import { ConnectionError, errorFromProblem, fallbackProblem } from './errors.js';
 
 export interface ClientOptions {
   /** Origin of the service, such as `http://127.0.0.1:8000`; empty for the page's own origin. */
@@ -231,10 +231,14 @@ export class IntegrationsClient {
     if (options.ifMatch !== undefined) headers['if-match'] = options.ifMatch;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
 
-    const response = await this.fetchImpl(`${this.baseUrl}${path}`, {
+    const url = `${this.baseUrl}${path}`;
+    const init = {
       method,
       headers,
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    };
+    const response = await this.fetchImpl(url, init).catch((error: unknown) => {
+      throw new ConnectionError(url, error);
     });
 
     if (response.ok || response.status === 304) return response;

@@ -51,6 +51,16 @@ export function errorFromProblem(problem: Problem): ApiError {
   return new ErrorClass(problem);
 }
 
+/** The service could not be reached at all: refused connection, DNS failure, reset. */
+export class ConnectionError extends Error {
+  constructor(url: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+
+    super(`could not reach ${url}: ${reason}; check that the service is running`, { cause });
+    this.name = 'ConnectionError';
+  }
+}
+
 /** Problem details for a response that did not carry any, such as a proxy's 502 page. */
 export function fallbackProblem(status: number, statusText: string, body: string): Problem {
   return {

@@ -16,8 +16,11 @@ import { isStoreProvider } from './store-provider.js';
 export type ListingView = 'full' | 'summary';
 
 export interface Listing {
-  json: string;
+  /** UTF-8 bytes of the JSON text, encoded once so that each response only copies them. */
+  body: Buffer;
   etag: string;
+  /** The JSON text, decoded from `body` on each read. */
+  readonly json: string;
 }
 
 export interface ContextOptions {
@@ -131,7 +134,15 @@ export class Context {
     if (key !== undefined && cached?.key === key) return cached;
 
     const json = await this.buildListing(view);
-    const listing = { json, etag: entityTag(json), key: key ?? '' };
+    const body = Buffer.from(json);
+    const listing = {
+      body,
+      etag: entityTag(json),
+      key: key ?? '',
+      get json() {
+        return body.toString('utf8');
+      },
+    };
 
     if (key !== undefined) this.listings.set(view, listing);
 

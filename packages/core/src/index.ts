@@ -10,3 +10,4 @@ export * from './sessions.js';
 export * from './render.js';
 export * from './prompt.js';
 export * from './memory-store.js';
+export * from './read-only-view.js';

@@ -17,6 +17,7 @@ import {
 
 import { defaultFilepath, normalizeFilepath } from './file-path.js';
 import type { StoredIntegration } from './store.js';
+import { assertWellFormedText } from './well-formed.js';
 
 /** Wire order of an integration's known fields; extra fields follow them. */
 const INTEGRATION_FIELDS = [
@@ -43,6 +44,7 @@ export function buildIntegration(payload: unknown, provider: string): StoredInte
   const body = requireObject(payload);
 
   assertSafeKeys(body);
+  assertWellFormedText(body);
 
   const input = parseWithSchema(IntegrationCreate, body);
   const name = requireName(input.name);
@@ -73,6 +75,7 @@ export function mergeIntegration(current: StoredIntegration, payload: unknown): 
   const body = requireObject(payload);
 
   assertSafeKeys(body);
+  assertWellFormedText(body);
 
   const input = parseWithSchema(IntegrationUpdate, body);
 
@@ -102,6 +105,7 @@ export function buildResource(integrationId: string, payload: unknown): Resource
   const body = requireObject(payload);
 
   assertSafeKeys(body);
+  assertWellFormedText(body);
 
   const resourceType = requireResourceType(body.resource_type);
   const resourceId = (body.resource_id as string | undefined) ?? randomUUID();
@@ -118,6 +122,7 @@ export function mergeResource(current: Resource, payload: unknown): Resource {
   const body = requireObject(payload);
 
   assertSafeKeys(body);
+  assertWellFormedText(body);
 
   if (body.resource_id !== undefined && body.resource_id !== current.resource_id) {
     throw new InvalidInputError(

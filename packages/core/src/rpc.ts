@@ -281,7 +281,12 @@ function lookup(name: string): FunctionSpec {
   return spec;
 }
 
-function withTimeout<T>(pending: Promise<T>, timeoutMs: number, operation: string): Promise<T> {
+/** Rejects with TimeoutError when `pending` has not settled within `timeoutMs`. */
+export function withTimeout<T>(
+  pending: Promise<T>,
+  timeoutMs: number,
+  operation: string,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(operation, timeoutMs)), timeoutMs);

@@ -436,6 +436,18 @@ export class StoreProvider implements MutableIntegrationProvider {
         `filepath '${resource.filepath}' is already used by file resource '${sharing.resource_id}'; choose another filepath`,
       );
     }
+
+    // A file's name is its template variable, so two files with one name
+    // would leave the template to pick one of them silently.
+    const namesake = Object.values(resources).find(
+      (other) => other.resource_type === 'file' && other.name === resource.name,
+    );
+
+    if (namesake !== undefined) {
+      throw new ConflictError(
+        `file name '${resource.name}' is already used by file resource '${namesake.resource_id}'; file names are template variables and must be unique`,
+      );
+    }
   }
 
   private async checkFilePaths(
@@ -475,9 +487,14 @@ export class StoreProvider implements MutableIntegrationProvider {
 
     const resourceTag = entityTag(JSON.stringify(resource));
 
-    if (ifMatchSatisfied(options.ifMatch, resourceTag)) return;
+    const integrationTag = this.integrationTag(integrationId);
 
-    this.assertTag(options, this.integrationTag(integrationId), integrationId);
+    if (ifMatchSatisfied(options.ifMatch, resourceTag)) return;
+    if (ifMatchSatisfied(options.ifMatch, integrationTag)) return;
+
+    throw new PreconditionFailedError(
+      `resource ${resource.resource_id} has changed since it was read: If-Match ${options.ifMatch} matches neither the resource's current ETag ${resourceTag} nor its integration's ${integrationTag}; reload it and apply the change again`,
+    );
   }
 }
 

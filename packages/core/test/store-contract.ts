@@ -168,6 +168,24 @@ export function describeStoreContract(
         assert.equal(all[0]?.description, basePayload.description);
       }));
 
+    test('duplicate file name is a conflict', () =>
+      withFixture(makeFixture, async (provider, reload) => {
+        const { uuid } = await provider.addIntegration(basePayload);
+
+        await provider.addResource(uuid, { resource_type: 'file', name: 'guide', content: 'one' });
+        await assert.rejects(
+          provider.addResource(uuid, {
+            resource_type: 'file',
+            name: 'guide',
+            filepath: 'other.md',
+            content: 'two',
+          }),
+          ConflictError,
+        );
+
+        assert.equal((await (await reload()).listResources(uuid)).length, 1);
+      }));
+
     test('removed integration is gone after reload', () =>
       withFixture(makeFixture, async (provider, reload) => {
         const { uuid } = await provider.addIntegration(basePayload);

@@ -59,8 +59,11 @@ export class ConflictError extends DomainError {
 export class ReadOnlyError extends DomainError {
   readonly code = 'read_only';
 
-  constructor(readonly provider: string) {
-    super(`provider '${provider}' is read-only and cannot be changed`);
+  constructor(
+    readonly provider: string,
+    message = `provider '${provider}' is read-only and cannot be changed`,
+  ) {
+    super(message);
   }
 }
 

@@ -231,7 +231,8 @@ export const Health = Type.Object(
       Type.Object({
         provider: Type.String(),
         loaded: Type.Boolean(),
-        writable: Type.Boolean(),
+        mutable: Type.Boolean({ description: 'Whether the provider accepts writes' }),
+        writable: Type.Boolean({ description: 'Whether the store can be written now' }),
         detail: Type.Optional(Type.String()),
       }),
     ),

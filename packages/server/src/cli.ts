@@ -9,8 +9,10 @@ import { isDomainError } from '@beaker-integrations/model';
 import { pino } from 'pino';
 
 import { configFromRoots, readConfigFile, resolveConfig, type ResolvedConfig } from './config.js';
+import { isLoopbackHost } from './loopback.js';
+import { serializeRequest } from './request-log.js';
 import { createService } from './service.js';
-import { validateRoots } from './validate.js';
+import { missingRoots, validateRoots } from './validate.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -128,9 +130,17 @@ async function serve(argv: string[]): Promise<number> {
     values,
     await tokenFromFlags(values['token-file']),
   );
-  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  const logger = pino({
+    level: config.logLevel,
+    redact: ['req.headers.authorization'],
+    serializers: { req: serializeRequest },
+  });
 
-  if (!isLoopback(config.host) && config.token === undefined) {
+  for (const problem of missingRoots(configuredRoots(config))) {
+    logger.warn({ root: problem.location, problem: problem.message }, 'data root missing');
+  }
+
+  if (!isLoopbackHost(config.host) && config.token === undefined) {
     logger.warn({ host: config.host }, 'listening beyond loopback without a token');
   }
 
@@ -197,6 +207,14 @@ async function validate(argv: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
+function configuredRoots(config: ResolvedConfig): string[] {
+  const roots = Object.values(config.contexts).flatMap((providers) =>
+    providers.flatMap((provider) => provider.roots),
+  );
+
+  return [...new Set(roots)];
+}
+
 function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
 
@@ -224,10 +242,6 @@ async function tokenFromFlags(tokenFile: string | undefined): Promise<string | u
   }
 
   return token;
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 interface ServeFlags {

@@ -10,8 +10,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 const ID = new RegExp(ID_PATTERN);
 const RESOURCE_TYPE = new RegExp(RESOURCE_TYPE_PATTERN);
 
+/** A JSON response body as UTF-8 bytes, and its entity tag. */
+export interface SerializedJson {
+  body: Buffer;
+  etag: string;
+}
+
 /** Serialised JSON and entity tag of frozen values, computed once per value. */
-const serialized = new WeakMap<object, { json: string; etag: string }>();
+const serialized = new WeakMap<object, SerializedJson>();
 
 /**
  * Returns a path parameter after checking it against the id pattern. Fastify
@@ -61,11 +67,16 @@ export function notModified(request: FastifyRequest, etag: string): boolean {
     .some((tag) => tag === '*' || tag === etag);
 }
 
-/** Sends a JSON text that is already serialised, with its entity tag when given. */
-export function sendJson(reply: FastifyReply, json: string, etag?: string): FastifyReply {
+/**
+ * Sends JSON that is already serialised, with its entity tag when given. A
+ * Buffer is written to the socket as it is, while a string is measured and
+ * encoded again on every response (5 ms for the 1.7 MB listing of the real
+ * corpus, most of the cost of that request).
+ */
+export function sendJson(reply: FastifyReply, body: Buffer | string, etag?: string): FastifyReply {
   if (etag !== undefined) reply.header('etag', etag);
 
-  return reply.type('application/json; charset=utf-8').send(json);
+  return reply.type('application/json; charset=utf-8').send(body);
 }
 
 /** Sends a value with its ETag, or 304 when the client already has that version. */
@@ -74,21 +85,21 @@ export function sendTagged(
   reply: FastifyReply,
   value: unknown,
 ): FastifyReply {
-  const { json, etag } = serialize(value);
+  const { body, etag } = serialize(value);
 
   if (notModified(request, etag)) return reply.header('etag', etag).code(304).send();
 
-  return sendJson(reply, json, etag);
+  return sendJson(reply, body, etag);
 }
 
-export function serialize(value: unknown): { json: string; etag: string } {
+export function serialize(value: unknown): SerializedJson {
   const cacheable = value !== null && typeof value === 'object' && Object.isFrozen(value);
   const cached = cacheable ? serialized.get(value) : undefined;
 
   if (cached !== undefined) return cached;
 
   const json = JSON.stringify(value);
-  const result = { json, etag: entityTag(json) };
+  const result = { body: Buffer.from(json), etag: entityTag(json) };
 
   if (cacheable) serialized.set(value, result);
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
-import { Context, SessionManager, StoreProvider } from '@beaker-integrations/core';
+import { Context, ReadOnlyView, SessionManager, StoreProvider } from '@beaker-integrations/core';
 import { InvalidInputError } from '@beaker-integrations/model';
 import { FsStore } from '@beaker-integrations/store-fs';
 import type { FastifyInstance } from 'fastify';
@@ -33,13 +33,16 @@ export async function createService(
   logger: Logger,
   options: ServiceOptions = {},
 ): Promise<Service> {
-  const providers = new Map<string, StoreProvider>();
+  const providers = buildStoreProviders(config, logger, options.cacheDir);
   const contexts = new Map<string, Context>();
 
   for (const [name, providerConfigs] of Object.entries(config.contexts)) {
-    const members = providerConfigs.map((item) =>
-      sharedProvider(providers, item, logger, options.cacheDir),
-    );
+    const members = providerConfigs.map((item) => {
+      const provider = providers.get(storeKey(item))!;
+
+      // Roots that another context may write are shared through a read-only view.
+      return item.read_only === true && provider.mutable ? new ReadOnlyView(provider) : provider;
+    });
 
     contexts.set(name, new Context({ name, providers: members, logger }));
   }
@@ -86,41 +89,62 @@ function cacheOption(roots: string[], cacheDir: string | undefined): { cacheFile
   return { cacheFile: join(cacheDir, `parse-cache-${digest.slice(0, 16)}.json`) };
 }
 
-function sharedProvider(
-  providers: Map<string, StoreProvider>,
-  config: ProviderConfig,
+/**
+ * Creates one provider per set of roots, however many contexts name it, so
+ * that all of them share one in-memory copy. It accepts writes when any
+ * context may write; contexts configured read-only get a view of it.
+ */
+function buildStoreProviders(
+  config: ResolvedConfig,
   logger: Logger,
   cacheDir: string | undefined,
-): StoreProvider {
-  const store = new FsStore({
-    roots: config.roots,
-    logger,
-    ...cacheOption(config.roots, cacheDir),
-  });
-  const existing = providers.get(store.key);
+): Map<string, StoreProvider> {
+  const definitions = new Map<string, ProviderConfig[]>();
 
-  if (existing === undefined) {
-    const provider = new StoreProvider({
-      store,
-      providerType: config.type,
-      slug: config.slug,
-      displayName: config.display_name ?? config.slug,
-      ...(config.description === undefined ? {} : { description: config.description }),
-      readOnly: config.read_only ?? false,
-      logger,
-    });
+  for (const item of Object.values(config.contexts).flat()) {
+    const key = storeKey(item);
 
-    providers.set(store.key, provider);
-
-    return provider;
+    definitions.set(key, [...(definitions.get(key) ?? []), item]);
   }
 
-  if (existing.slug !== config.slug || existing.mutable === (config.read_only ?? false)) {
-    throw new InvalidInputError(
-      'contexts',
-      `roots ${config.roots.join(', ')} are configured twice with different slugs or read_only settings; use one provider definition per set of roots`,
+  const providers = new Map<string, StoreProvider>();
+
+  for (const [key, items] of definitions) {
+    const first = items[0]!;
+    const conflicting = items.find((item) => item.slug !== first.slug || item.type !== first.type);
+
+    if (conflicting !== undefined) {
+      throw new InvalidInputError(
+        'contexts',
+        `roots ${first.roots.join(', ')} are configured with slugs '${first.slug}' and '${conflicting.slug}'; one set of roots needs one slug, because the slug is part of every integration's provider field`,
+      );
+    }
+
+    const store = new FsStore({
+      roots: first.roots,
+      logger,
+      ...cacheOption(first.roots, cacheDir),
+    });
+    const displayName = items.find((item) => item.display_name !== undefined)?.display_name;
+    const description = items.find((item) => item.description !== undefined)?.description;
+
+    providers.set(
+      key,
+      new StoreProvider({
+        store,
+        providerType: first.type,
+        slug: first.slug,
+        displayName: displayName ?? first.slug,
+        ...(description === undefined ? {} : { description }),
+        readOnly: items.every((item) => item.read_only === true),
+        logger,
+      }),
     );
   }
 
-  return existing;
+  return providers;
+}
+
+function storeKey(config: ProviderConfig): string {
+  return config.roots.map((root) => resolve(root)).join('\n');
 }

@@ -158,6 +158,68 @@ describe('cli', () => {
     }
   });
 
+  test('read-only context shares a writable store', async () => {
+    const root = await copyRoot(join(REPO_ROOT, 'examples/integrations'));
+    const config = join(await tempDir(), 'config.yaml');
+
+    await writeFile(
+      config,
+      [
+        'sessions:',
+        '  default_context: editors',
+        'contexts:',
+        '  editors:',
+        '    providers:',
+        `      - { type: adhoc, slug: specialist_agents, roots: [${JSON.stringify(root)}] }`,
+        '  readers:',
+        '    providers:',
+        `      - { type: adhoc, slug: specialist_agents, roots: [${JSON.stringify(root)}], read_only: true }`,
+      ].join('\n'),
+    );
+
+    const server = await startServer(['--config', config]);
+    const json = { 'content-type': 'application/json' };
+
+    try {
+      await fetch(`${server.url}/beaker/sessions/reader`, {
+        method: 'PUT',
+        body: JSON.stringify({ context: 'readers' }),
+        headers: json,
+      });
+
+      const created = await fetch(`${server.url}/beaker/integrations/editor`, {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Shared Write', description: '' }),
+        headers: json,
+      });
+      const { uuid } = (await created.json()) as { uuid: string };
+      const seen = await fetch(`${server.url}/beaker/integrations/reader/${uuid}`);
+      const refused = await fetch(`${server.url}/beaker/integrations/reader`, {
+        method: 'POST',
+        body: JSON.stringify({ name: 'Reader Write', description: '' }),
+        headers: json,
+      });
+      const providers = (await (await fetch(`${server.url}/beaker/providers/reader`)).json()) as {
+        providers: Record<string, { mutable: boolean }>;
+      };
+
+      assert.equal(created.status, 200);
+      assert.equal(seen.status, 200, 'readers see the editors write at once');
+      assert.equal(refused.status, 405);
+      assert.equal(providers.providers.specialist_agents?.mutable, false);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('validate reports a missing root', async () => {
+    const missing = join(await tempDir(), 'no-such-root');
+    const result = await runToEnd(['validate', '--data', missing]);
+
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /does not exist/);
+  });
+
   test('invalid config names the field', async () => {
     const dir = await tempDir();
     const config = join(dir, 'config.yaml');

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, lstat, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { access, lstat, mkdir, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import {
@@ -228,9 +228,15 @@ export class FsStore implements IntegrationStore {
       );
       const files = updated === text ? writes : [...writes, { target: apiPath, content: updated }];
 
-      for (const file of writes) await mkdir(path.dirname(file.target), { recursive: true });
+      const created = await makeFolders(writes.map((file) => path.dirname(file.target)));
 
-      await replaceFiles(folder.path, files, this.inFlight);
+      try {
+        await replaceFiles(folder.path, files, this.inFlight);
+      } catch (error) {
+        await removeEmptyFolders(created);
+
+        throw error;
+      }
     });
   }
 
@@ -515,6 +521,29 @@ async function nearestExisting(target: string): Promise<string> {
   return current;
 }
 
+/** Creates missing folders and returns every folder it created. */
+async function makeFolders(folders: string[]): Promise<string[]> {
+  const created: string[] = [];
+
+  for (const folder of folders) {
+    const first = await mkdir(folder, { recursive: true });
+
+    if (first === undefined) continue;
+
+    for (let current = folder; current !== path.dirname(first); current = path.dirname(current))
+      created.push(current);
+  }
+
+  return created;
+}
+
+/** Removes folders that a failed write created, deepest first, leaving any that is not empty. */
+async function removeEmptyFolders(folders: string[]): Promise<void> {
+  const deepestFirst = [...folders].sort((a, b) => b.length - a.length);
+
+  for (const folder of deepestFirst) await rmdir(folder).catch(() => undefined);
+}
+
 function attachmentPath(folder: string, filepath: string): string {
   return path.join(folder, 'attachments', ...filepath.split('/'));
 }
@@ -594,18 +623,40 @@ async function withStorageErrors<T>(folder: string, write: () => Promise<T>): Pr
   } catch (error) {
     if (isDomainError(error)) throw error;
 
-    throw new StorageError(storageMessage(folder, error), { cause: error });
+    throw new StorageError(storageMessage(folder, error, await failureCode(folder, error)), {
+      cause: error,
+    });
   }
 }
 
-function storageMessage(folder: string, error: unknown): string {
-  if (error instanceof InvalidDocumentError) return `${folder}/api.yaml ${error.message}`;
-
+/**
+ * Error code of a failed write. Node's recursive `mkdir` (seen on Node 20)
+ * reports ENOENT when the file system is read-only, so an ENOENT while
+ * `folder` still exists is checked against the folder's own writability.
+ */
+async function failureCode(folder: string, error: unknown): Promise<string> {
   const code = errorCode(error);
+
+  if (code !== 'ENOENT') return code;
+
+  try {
+    await lstat(folder);
+    await access(folder, constants.W_OK);
+
+    return code;
+  } catch (probe) {
+    return isMissing(probe) ? code : errorCode(probe);
+  }
+}
+
+function storageMessage(folder: string, error: unknown, code: string): string {
+  if (error instanceof InvalidDocumentError) return `${folder}/api.yaml ${error.message}`;
 
   if (code === 'ENOENT') return `integration folder ${folder} or a file in it no longer exists`;
   if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
     return `folder ${folder} is not writable (${code})`;
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return `no space left to write to folder ${folder} (${code}); free space on its file system, then retry`;
 
   return `writing to folder ${folder} failed: ${(error as Error).message}`;
 }

@@ -6,7 +6,7 @@ import {
   SessionCreate,
   SessionInfo,
   SessionList,
-  isPlainObject,
+  requireObject,
   parseWithSchema,
 } from '@beaker-integrations/model';
 import { callInContext, type Session } from '@beaker-integrations/core';
@@ -83,10 +83,9 @@ export function extensionRoutes(deps: RouteDeps): RouteSpec[] {
       response: SessionInfo,
       async handler(request) {
         const id = pathId(request, 'session_id');
-        const body = parseWithSchema(
-          SessionCreate,
-          isPlainObject(request.body) ? request.body : {},
-        );
+        // An empty body means the default context; anything else must be an object.
+        const payload = request.body === undefined ? {} : requireObject(request.body);
+        const body = parseWithSchema(SessionCreate, payload);
         const created = deps.sessions.create(id, body.context);
 
         return {
@@ -101,7 +100,7 @@ export function extensionRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'GET',
       url: '/healthz',
       operationId: 'health',
-      summary: 'Health: 200 when every store is loaded and writable, else 503',
+      summary: 'Health: 200 when every store is loaded and every mutable one writable, else 503',
       tags: ['operations'],
       response: Health,
       otherStatuses: { 503: 'A store is not writable' },
@@ -110,17 +109,18 @@ export function extensionRoutes(deps: RouteDeps): RouteSpec[] {
           deps.storeProviders.map(async (provider) => {
             const health = await provider.health();
             const detail = health.detail === undefined ? {} : { detail: health.detail };
-            const readOnly = !provider.mutable;
 
             return {
               provider: provider.id,
               loaded: true,
-              writable: health.writable || readOnly,
+              mutable: provider.mutable,
+              writable: health.writable,
               ...detail,
             };
           }),
         );
-        const ok = stores.every((store) => store.loaded && store.writable);
+        // A read-only provider is healthy on a store that cannot be written.
+        const ok = stores.every((store) => store.loaded && (store.writable || !store.mutable));
 
         return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', stores });
       },

@@ -8,6 +8,7 @@ import {
   IntegrationUpdate,
   InvalidInputError,
   NotFoundError,
+  ReadOnlyError,
   RESOURCE_TYPES,
   RESOURCE_TYPE_PATTERN,
   Resource,
@@ -20,6 +21,7 @@ import {
 import {
   callInContext,
   isMutable,
+  withTimeout,
   type Context,
   type ContextCall,
 } from '@beaker-integrations/core';
@@ -85,12 +87,16 @@ export function integrationRoutes(deps: RouteDeps): RouteSpec[] {
       otherStatuses: { 304: 'Not modified' },
       async handler(request, reply) {
         const context = deps.sessions.get(pathId(request, 'session_id')).context;
-        const listing = await context.listing(listingView(request));
+        const listing = await withTimeout(
+          context.listing(listingView(request)),
+          deps.callTimeoutMs,
+          'context list_integrations',
+        );
 
         if (notModified(request, listing.etag))
           return reply.header('etag', listing.etag).code(304).send();
 
-        return sendJson(reply, listing.json, listing.etag);
+        return sendJson(reply, listing.body, listing.etag);
       },
     },
     {
@@ -352,10 +358,13 @@ function targetProvider(context: Context, provider: unknown): string {
 
   if (mutable.length === 1) return mutable[0]!.slug;
 
+  if (mutable.length === 0) {
+    const message = `every provider of context '${context.name}' is read-only; no integration can be created in this session`;
+
+    throw new ReadOnlyError(context.name, message);
+  }
+
   const choices = mutable.map((item) => `${item.providerType}:${item.slug}`).join(', ');
 
-  throw new InvalidInputError(
-    'provider',
-    `provider is required; name one of: ${choices || 'none (no provider accepts writes)'}`,
-  );
+  throw new InvalidInputError('provider', `provider is required; name one of: ${choices}`);
 }
