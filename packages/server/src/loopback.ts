@@ -6,7 +6,7 @@ LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
 
 /**
- * Whether listening on `host` keeps the service reachable from this machine
+ * Checks whether listening on `host` keeps the service reachable from this machine
  * only: `localhost`, 127.0.0.0/8 or ::1, IPv4-mapped forms included. Any
  * other host name counts as reachable from outside, because its address is
  * only known after a DNS lookup (`127.example.com` need not be loopback).

@@ -104,11 +104,24 @@ export function extensionRoutes(deps: RouteDeps): RouteSpec[] {
       tags: ['operations'],
       response: Health,
       otherStatuses: { 503: 'A store is not writable' },
-      async handler(_request, reply) {
+      async handler(request, reply) {
         const stores = await Promise.all(
           deps.storeProviders.map(async (provider) => {
             const health = await provider.health();
-            const detail = health.detail === undefined ? {} : { detail: health.detail };
+
+            // /healthz needs no token, so the folder named in the detail
+            // goes to the log only.
+            if (health.detail !== undefined) {
+              request.log.warn(
+                { provider: provider.id, detail: health.detail },
+                'store not writable',
+              );
+            }
+
+            const detail =
+              health.detail === undefined
+                ? {}
+                : { detail: 'the store cannot be written; the server log names the folder' };
 
             return {
               provider: provider.id,
