@@ -145,7 +145,8 @@ test('read-only root rejects writes cleanly', async (t) => {
   const health = await send(base, 'GET', '/healthz');
 
   assert.equal(health.status, 503);
-  assert.match(health.text, /not writable/);
+  assert.match(health.text, /cannot be written/);
+  assert.equal(health.text.includes(fixture.faulty), false, 'health shows no folder path');
   assert.deepEqual(await snapshot(fixture.faulty), before.files, 'files unchanged');
   assert.equal(await faultyListing(base), before.listing, 'served integrations unchanged');
   await assertOthersServed(base);
