@@ -3,13 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 
-import type {
-  ApiError} from '@beaker-integrations/client';
-import {
-  ConnectionError,
-  IntegrationsClient,
-  NotFoundApiError,
-} from '@beaker-integrations/client';
+import type { ApiError } from '@beaker-integrations/client';
+import { ConnectionError, IntegrationsClient, NotFoundApiError } from '@beaker-integrations/client';
 
 test('unreachable service is a connection error', async () => {
   const server = createServer();

@@ -149,6 +149,32 @@ export class Context {
     return listing;
   }
 
+  /**
+   * The listing built for the current revision of every provider, or
+   * undefined when it must be built first. It never waits on a provider, so
+   * a caller needs no timeout around it.
+   */
+  currentListing(view: ListingView = 'full'): Listing | undefined {
+    const key = this.revisionKey();
+    const cached = this.listings.get(view);
+
+    return key !== undefined && cached?.key === key ? cached : undefined;
+  }
+
+  /**
+   * The owner of an integration when every provider up to it answers
+   * `hasIntegration`, so that no provider is called; undefined when that
+   * does not settle it, and `ownerOf` must decide.
+   */
+  indexedOwnerOf(integrationId: string): IntegrationProvider | undefined {
+    for (const provider of this.providers) {
+      if (provider.hasIntegration === undefined) return undefined;
+      if (provider.hasIntegration(integrationId)) return provider;
+    }
+
+    return undefined;
+  }
+
   async render(integrationId: string): Promise<RenderedIntegration> {
     const provider = await this.ownerOf(integrationId);
     const integration = await provider.getIntegration(integrationId);

@@ -32,6 +32,7 @@ export const DEFAULT_MAX_SESSIONS = 10_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 const SESSION_ID = new RegExp(ID_PATTERN);
+const TOUCH_INTERVAL_MS = 1000;
 
 /**
  * Binds session ids to contexts. Sessions hold no state of their own, so
@@ -132,9 +133,18 @@ export class SessionManager {
     return session;
   }
 
-  /** Moves the session to the end of the map, which is kept in least-recently-used order. */
+  /**
+   * Moves the session to the end of the map, which is kept in
+   * least-recently-used order. Within a second of the last move it does
+   * nothing, because the move costs a map delete and insert on every
+   * request and expiry is measured in minutes or hours.
+   */
   private touch(session: Session): Session {
-    session.lastUsedAt = this.now();
+    const now = this.now();
+
+    if (now - session.lastUsedAt < TOUCH_INTERVAL_MS) return session;
+
+    session.lastUsedAt = now;
     this.sessions.delete(session.id);
     this.sessions.set(session.id, session);
 

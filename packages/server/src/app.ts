@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 import { assertSafeKeys, InvalidInputError } from '@beaker-integrations/model';
 import Fastify, {
@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  type FastifyServerFactory,
 } from 'fastify';
 
 import { registerAccess, type AccessOptions } from './access.js';
@@ -13,6 +14,8 @@ import type { RouteDeps } from './deps.js';
 import { buildOpenApi, OPENAPI_PATH } from './openapi.js';
 import { problem, toProblem } from './problem.js';
 import type { RouteSpec } from './route.js';
+import { requestId } from './http-util.js';
+import { cachedReads, type CachedReads } from './routes/cached-reads.js';
 import { extensionRoutes } from './routes/extensions.js';
 import { integrationRoutes } from './routes/integrations.js';
 import { registerWebUi } from './web-ui.js';
@@ -29,15 +32,17 @@ export interface ServerOptions extends RouteDeps, AccessOptions {
   webRoot?: string | false;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
-
 /** Builds the HTTP server with every route; the caller starts it with `listen`. */
 export function buildServer(options: ServerOptions): FastifyInstance {
+  const reads = cachedReadsApply(options) ? cachedReads(options) : undefined;
+  const serverFactory: FastifyServerFactory | undefined =
+    reads === undefined ? undefined : (handler, settings) => httpServer(handler, settings, reads);
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 512 },
     genReqId: requestId,
+    ...(serverFactory === undefined ? {} : { serverFactory }),
   });
 
   app.removeAllContentTypeParsers();
@@ -75,15 +80,53 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   return app;
 }
 
-export function allRoutes(deps: RouteDeps): RouteSpec[] {
-  return [...integrationRoutes(deps), ...extensionRoutes(deps)];
+/**
+ * Whether the cached reads may answer before Fastify: they skip its hooks, so
+ * only when there is no token or CORS check, and no request logging (Fastify
+ * logs every request at level info).
+ */
+function cachedReadsApply(options: ServerOptions): boolean {
+  const quiet = ['warn', 'error', 'fatal', 'silent'].includes(options.logger.level);
+
+  return options.token === undefined && (options.corsOrigins ?? []).length === 0 && quiet;
 }
 
-/** Accepts an incoming `x-request-id` only when it is short and plain, so logs stay clean. */
-function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
-  const incoming = request.headers['x-request-id'];
+type FastifyHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
-  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+/**
+ * The HTTP/1 server Fastify 5 would build (same timeouts), with the cached
+ * reads answering first; what they leave goes to Fastify's handler.
+ */
+function httpServer(
+  handler: FastifyHandler,
+  settings: Record<string, unknown>,
+  reads: CachedReads,
+): Server {
+  const server = createServer((request, response) => {
+    reads(request, response).then(
+      (answered) => {
+        if (!answered) handler(request, response);
+      },
+      () => {
+        if (!response.headersSent) handler(request, response);
+        else response.destroy();
+      },
+    );
+  });
+
+  server.keepAliveTimeout = numberSetting(settings.keepAliveTimeout, 72_000);
+  server.requestTimeout = numberSetting(settings.requestTimeout, 0);
+  server.setTimeout(numberSetting(settings.connectionTimeout, 0));
+
+  return server;
+}
+
+function numberSetting(value: unknown, fallback: number): number {
+  return typeof value === 'number' ? value : fallback;
+}
+
+export function allRoutes(deps: RouteDeps): RouteSpec[] {
+  return [...integrationRoutes(deps), ...extensionRoutes(deps)];
 }
 
 /**

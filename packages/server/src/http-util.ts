@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
 import {
   ID_PATTERN,
   InvalidInputError,
@@ -8,6 +11,7 @@ import { entityTag } from '@beaker-integrations/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const ID = new RegExp(ID_PATTERN);
+const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 const RESOURCE_TYPE = new RegExp(RESOURCE_TYPE_PATTERN);
 
 /** A JSON response body as UTF-8 bytes, and its entity tag. */
@@ -18,6 +22,13 @@ export interface SerializedJson {
 
 /** Serialised JSON and entity tag of frozen values, computed once per value. */
 const serialized = new WeakMap<object, SerializedJson>();
+
+/** Accepts an incoming `x-request-id` only when it is short and plain, so logs stay clean. */
+export function requestId(request: { headers: IncomingHttpHeaders }): string {
+  const incoming = request.headers['x-request-id'];
+
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
 
 /**
  * Returns a path parameter after checking it against the id pattern. Fastify
@@ -56,7 +67,7 @@ export function ifMatch(request: FastifyRequest): string | undefined {
 }
 
 /** Whether `If-None-Match` lists `etag` (weak comparison, as RFC 9110 allows for GET). */
-export function notModified(request: FastifyRequest, etag: string): boolean {
+export function notModified(request: { headers: IncomingHttpHeaders }, etag: string): boolean {
   const header = request.headers['if-none-match'];
 
   if (header === undefined) return false;
