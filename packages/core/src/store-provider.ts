@@ -142,6 +142,23 @@ export class StoreProvider implements MutableIntegrationProvider {
     return this.resource(this.entry(integrationId).integration, resourceId);
   }
 
+  /**
+   * The integration as stored in memory, or undefined when unknown. Unlike
+   * `getIntegration` it is synchronous, for hot read paths.
+   */
+  peekIntegration(integrationId: string): Integration | undefined {
+    return this.entries.get(integrationId)?.integration;
+  }
+
+  /** The resource as stored in memory, or undefined when either id is unknown. */
+  peekResource(integrationId: string, resourceId: string): Resource | undefined {
+    const resources = this.entries.get(integrationId)?.integration.resources;
+
+    return resources !== undefined && Object.hasOwn(resources, resourceId)
+      ? resources[resourceId]
+      : undefined;
+  }
+
   /** JSON text of one integration, serialised once per version. */
   integrationJson(integrationId: string): string {
     const entry = this.entry(integrationId);

@@ -103,15 +103,7 @@ function httpServer(
   reads: CachedReads,
 ): Server {
   const server = createServer((request, response) => {
-    reads(request, response).then(
-      (answered) => {
-        if (!answered) handler(request, response);
-      },
-      () => {
-        if (!response.headersSent) handler(request, response);
-        else response.destroy();
-      },
-    );
+    if (!reads(request, response)) handler(request, response);
   });
 
   server.keepAliveTimeout = numberSetting(settings.keepAliveTimeout, 72_000);

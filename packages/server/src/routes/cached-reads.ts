@@ -1,6 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { isStoreProvider } from '@beaker-integrations/core';
+import {
+  isStoreProvider,
+  StoreProvider,
+  type IntegrationProvider,
+} from '@beaker-integrations/core';
 import { MAX_ID_LENGTH, RESOURCE_TYPES } from '@beaker-integrations/model';
 
 import type { RouteDeps } from '../deps.js';
@@ -17,8 +21,8 @@ const READ_PATH = new RegExp(
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** Sends the response and resolves true, or resolves false to leave the request to Fastify. */
-export type CachedReads = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+/** Sends the response and returns true, or returns false to leave the request to Fastify. */
+export type CachedReads = (request: IncomingMessage, response: ServerResponse) => boolean;
 
 /**
  * Serves the three hot reads (the listing without a query, one integration,
@@ -28,20 +32,27 @@ export type CachedReads = (request: IncomingMessage, response: ServerResponse) =
  * took about 19 µs of CPU a request on a 2-core Xeon, more than the bare
  * node:http work of such a read (12 µs); docs/benchmarks.md has the figures.
  *
- * Anything else resolves false and goes through Fastify unchanged: other
+ * Anything else returns false and goes through Fastify unchanged: other
  * methods and paths, any query string or percent-encoding, a body, an error
  * (so error responses come from one place), a listing not yet built for the
- * current revision, and reads that a provider does not answer at once, whose
- * calls keep their timeout. The caller enables it only when no token or CORS
+ * current revision, and providers whose reads are not the plain in-memory
+ * ones, whose calls keep their timeout. The caller enables it only when no token or CORS
  * check and no request logging applies, because those live in Fastify hooks.
  */
 export function cachedReads(deps: RouteDeps): CachedReads {
-  return async (request, response) => {
+  return (request, response) => {
     if (request.method !== 'GET' || !request.url?.startsWith(PREFIX) || hasBody(request)) {
       return false;
     }
 
-    const found = await find(deps, request.url).catch(() => undefined);
+    let found: SerializedJson | undefined;
+
+    try {
+      found = find(deps, request.url);
+    } catch {
+      // Errors, such as an invalid session id, are answered by the routes.
+      return false;
+    }
 
     if (found === undefined) return false;
 
@@ -51,7 +62,7 @@ export function cachedReads(deps: RouteDeps): CachedReads {
   };
 }
 
-async function find(deps: RouteDeps, url: string): Promise<SerializedJson | undefined> {
+function find(deps: RouteDeps, url: string): SerializedJson | undefined {
   const match = READ_PATH.exec(url);
 
   if (match === null) return undefined;
@@ -69,17 +80,17 @@ async function find(deps: RouteDeps, url: string): Promise<SerializedJson | unde
 
   const owner = context.indexedOwnerOf(integrationId);
 
-  if (owner === undefined || !isStoreProvider(owner)) return undefined;
+  if (owner === undefined || !readsFromMemory(owner)) return undefined;
 
   if (resourceId === undefined) {
-    const found = await ifSettled(owner.getIntegration(integrationId));
+    const found = owner.peekIntegration(integrationId);
 
-    return found === PENDING ? undefined : serialize(found);
+    return found === undefined ? undefined : serialize(found);
   }
 
-  const found = await ifSettled(owner.getResource(integrationId, resourceId));
+  const found = owner.peekResource(integrationId, resourceId);
 
-  if (found === PENDING) return undefined;
+  if (found === undefined) return undefined;
 
   // A known type in the path that the resource does not have is a 404 from the route.
   const known = RESOURCE_TYPES.find((item) => item === type);
@@ -89,16 +100,17 @@ async function find(deps: RouteDeps, url: string): Promise<SerializedJson | unde
   return serialize(found);
 }
 
-const PENDING = Symbol('pending');
-
 /**
- * The value of a promise that has already settled, else PENDING. A store
- * provider reads from memory, so its promises are settled when
- * returned; one that is not (a subclass that waits on something) is left to
- * the route, whose call has a timeout.
+ * Whether the owner is a store provider whose reads are the plain in-memory
+ * ones. A subclass that overrides them (to filter, or to wait on something)
+ * is left to the routes, whose calls have a timeout.
  */
-function ifSettled<T>(pending: Promise<T>): Promise<T | typeof PENDING> {
-  return Promise.race([pending, Promise.resolve(PENDING)]);
+function readsFromMemory(owner: IntegrationProvider): owner is StoreProvider {
+  return (
+    isStoreProvider(owner) &&
+    owner.getIntegration === StoreProvider.prototype.getIntegration &&
+    owner.getResource === StoreProvider.prototype.getResource
+  );
 }
 
 function hasBody(request: IncomingMessage): boolean {
