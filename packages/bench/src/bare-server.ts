@@ -11,7 +11,7 @@ const COPIED_HEADERS = ['content-type', 'etag'];
 
 /**
  * Fetches each path once from the real server and keeps status 200 bodies as
- * bytes. Fails on any other status, because a bare server that answers an
+ * bytes. Fails on any other status, because a bare server that returns an
  * error page would make the ratio meaningless.
  */
 export async function fetchResponses(
@@ -25,7 +25,9 @@ export async function fetchResponses(
     const body = Buffer.from(await response.arrayBuffer());
 
     if (response.status !== 200) {
-      throw new Error(`GET ${path} answered ${response.status}, expected 200: ${body.toString()}`);
+      throw new Error(
+        `GET ${path} returned status ${response.status}, expected 200: ${body.toString()}`,
+      );
     }
 
     responses.set(path, { body, headers: copiedHeaders(response.headers, body.length) });
@@ -47,8 +49,8 @@ function copiedHeaders(headers: Headers, length: number): OutgoingHttpHeaders {
 }
 
 /**
- * The reference point of every ratio: a bare `node:http` server that answers
- * each known path with bytes serialised beforehand and 404 otherwise. Nothing
+ * The reference point of every ratio: a bare `node:http` server that serves
+ * each known path from bytes serialised beforehand and 404 otherwise. Nothing
  * is parsed, routed or logged, so it is the upper bound for Node on this
  * machine.
  */

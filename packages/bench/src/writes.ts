@@ -13,7 +13,7 @@ export interface WriteResult {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
-  /** Writes answered with a status other than 200. */
+  /** Writes whose response status was not 200. */
   failures: number;
 }
 
@@ -22,7 +22,7 @@ export interface WriteOptions {
   /** Builds the `n`th write; every call must give a distinct change, or the server has nothing to save. */
   next: (n: number) => WriteRequest;
   writes: number;
-  /** Requests in flight at once, each worker sending its next write after the previous answer. */
+  /** Requests in flight at once, each worker sending its next write after the previous response. */
   connections: number;
   /** Number of the first write, so that later runs keep producing distinct changes. */
   firstNumber?: number;

@@ -62,7 +62,7 @@ export class IntegrationsClient {
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
-  /** A client for another session of the same service. */
+  /** Returns a client for another session of the same service. */
   forSession(sessionId: string): IntegrationsClient {
     return new IntegrationsClient({
       baseUrl: this.baseUrl,

@@ -42,7 +42,7 @@ export class Context {
   private readonly logger: Logger;
   private readonly listings = new Map<ListingView, Listing & { key: string }>();
   private readonly warnedDuplicates = new Set<string>();
-  /** Owners of integrations of providers that cannot answer `hasIntegration`. */
+  /** Owners of integrations of providers that do not implement `hasIntegration`. */
   private ownerIndex = new Map<string, IntegrationProvider>();
 
   constructor(options: ContextOptions) {
@@ -162,7 +162,7 @@ export class Context {
   }
 
   /**
-   * The owner of an integration when every provider up to it answers
+   * The owner of an integration when every provider up to it implements
    * `hasIntegration`, so that no provider is called; undefined when that
    * does not settle it, and `ownerOf` must decide.
    */

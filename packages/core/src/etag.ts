@@ -12,7 +12,7 @@ export function entityTag(json: string): string {
 }
 
 /**
- * Whether an `If-Match` value matches `current`: `*` matches anything, and
+ * Checks whether an `If-Match` value matches `current`: `*` matches anything, and
  * a list matches when any of its tags does. Weak tags (`W/"…"`) never match,
  * as RFC 9110 requires strong comparison for `If-Match`.
  */

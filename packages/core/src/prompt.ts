@@ -2,7 +2,7 @@ import type { Integration } from '@beaker-integrations/model';
 
 import type { IntegrationProvider } from './provider.js';
 
-/** Longest description excerpt per integration in the default prompt, in characters. */
+/** Maximum length, in characters, of each integration's description in the default prompt. */
 const SUMMARY_LENGTH = 200;
 
 /**

@@ -54,7 +54,7 @@ export interface IntegrationProvider {
   listResources(integrationId: string, resourceType?: string): Promise<Resource[]>;
   getResource(integrationId: string, resourceId: string): Promise<Resource>;
 
-  /** Answers ownership without a listing; a context falls back to its index when absent. */
+  /** Reports ownership without a listing. Without it, a context lists the provider to find owners. */
   hasIntegration?(integrationId: string): boolean;
 
   /** Text the agent is given about this provider; `defaultPrompt` when absent. */
@@ -87,14 +87,14 @@ export interface MutableIntegrationProvider extends IntegrationProvider {
   removeResource(integrationId: string, resourceId: string, options?: WriteOptions): Promise<void>;
 }
 
-/** Whether the provider accepts writes: it says so and implements the write methods. */
+/** Checks that the provider accepts writes: its `mutable` flag is set and it implements the write methods. */
 export function isMutable(provider: IntegrationProvider): provider is MutableIntegrationProvider {
   const candidate = provider as Partial<MutableIntegrationProvider>;
 
   return provider.mutable && typeof candidate.addIntegration === 'function';
 }
 
-/** The `provider` field value of the provider's integrations: `type:slug`. */
+/** Returns the `provider` field value of the provider's integrations: `type:slug`. */
 export function providerId(provider: Pick<IntegrationProvider, 'providerType' | 'slug'>): string {
   return `${provider.providerType}:${provider.slug}`;
 }

@@ -3,7 +3,7 @@ import type { Integration, Resource } from '@beaker-integrations/model';
 import { defaultPrompt } from './prompt.js';
 import type { IntegrationProvider, ProviderTool } from './provider.js';
 
-/** A provider that can answer ownership without a listing, as store-backed ones do. */
+/** A provider that reports ownership without a listing, as store-backed ones do. */
 export type IndexedProvider = IntegrationProvider & {
   hasIntegration(integrationId: string): boolean;
 };

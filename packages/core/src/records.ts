@@ -68,7 +68,7 @@ export function buildIntegration(payload: unknown, provider: string): StoredInte
 /**
  * Merges an update payload over `current`. `uuid`, `provider` and
  * `resources` are not changed by an update, as in Beaker, whose frontend
- * sends the whole integration back with a stale `resources` map; a `uuid`
+ * sends the whole integration back with a stale `resources` map. A `uuid`
  * that names another integration is rejected as a likely client mistake.
  */
 export function mergeIntegration(current: StoredIntegration, payload: unknown): StoredIntegration {

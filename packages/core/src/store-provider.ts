@@ -143,14 +143,14 @@ export class StoreProvider implements MutableIntegrationProvider {
   }
 
   /**
-   * The integration as stored in memory, or undefined when unknown. Unlike
+   * Returns the integration as stored in memory, or undefined when unknown. Unlike
    * `getIntegration` it is synchronous, for hot read paths.
    */
   peekIntegration(integrationId: string): Integration | undefined {
     return this.entries.get(integrationId)?.integration;
   }
 
-  /** The resource as stored in memory, or undefined when either id is unknown. */
+  /** Returns the resource as stored in memory, or undefined when either id is unknown. */
   peekResource(integrationId: string, resourceId: string): Resource | undefined {
     const resources = this.entries.get(integrationId)?.integration.resources;
 
@@ -310,10 +310,7 @@ export class StoreProvider implements MutableIntegrationProvider {
     this.assertWritable();
 
     return await this.locks.run(integrationId, async () => {
-      const current = this.entry(integrationId).integration;
-      const existing = this.resource(current, resourceId);
-
-      this.assertResourceTag(options, integrationId, existing);
+      const { current, existing } = this.resourceForWrite(integrationId, resourceId, options);
 
       const resource = mergeResource(existing, payload);
       const others = { ...current.resources };
@@ -340,10 +337,7 @@ export class StoreProvider implements MutableIntegrationProvider {
     this.assertWritable();
 
     return await this.locks.run(integrationId, async () => {
-      const current = this.entry(integrationId).integration;
-      const existing = this.resource(current, resourceId);
-
-      this.assertResourceTag(options, integrationId, existing);
+      const { current } = this.resourceForWrite(integrationId, resourceId, options);
 
       const resources = { ...current.resources };
 
@@ -419,6 +413,20 @@ export class StoreProvider implements MutableIntegrationProvider {
     if (resource === undefined) throw new NotFoundError('resource', resourceId);
 
     return resource;
+  }
+
+  /** Returns the integration and resource that a resource write targets, after the If-Match check. */
+  private resourceForWrite(
+    integrationId: string,
+    resourceId: string,
+    options: WriteOptions,
+  ): { current: StoredIntegration; existing: Resource } {
+    const current = this.entry(integrationId).integration;
+    const existing = this.resource(current, resourceId);
+
+    this.assertResourceTag(options, integrationId, existing);
+
+    return { current, existing };
   }
 
   private assertWritable(): void {

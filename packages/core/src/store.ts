@@ -47,7 +47,7 @@ export interface IntegrationStore {
 
   /**
    * Persists `next`. `previous` is the integration as last loaded or saved,
-   * or null for a new one; stores use it to write only what changed and to
+   * or null for a new one. Stores use it to write only what changed and to
    * keep what they did not load.
    */
   save(previous: StoredIntegration | null, next: StoredIntegration): Promise<void>;

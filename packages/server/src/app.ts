@@ -81,7 +81,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
 }
 
 /**
- * Whether the cached reads may answer before Fastify: they skip its hooks, so
+ * Decides whether the cached reads may respond before Fastify: they skip its hooks, so
  * only when there is no token or CORS check, and no request logging (Fastify
  * logs every request at level info).
  */
@@ -95,7 +95,7 @@ type FastifyHandler = (request: IncomingMessage, response: ServerResponse) => vo
 
 /**
  * The HTTP/1 server Fastify 5 would build (same timeouts), with the cached
- * reads answering first; what they leave goes to Fastify's handler.
+ * reads responding first; what they leave goes to Fastify's handler.
  */
 function httpServer(
   handler: FastifyHandler,

@@ -127,7 +127,7 @@ export function resolveConfig(config: ServiceConfig): ResolvedConfig {
   };
 }
 
-/** The config that `serve --data DIR…` stands for: one context with one adhoc provider. */
+/** Builds the config that `serve --data DIR…` means: one context with one adhoc provider. */
 export function configFromRoots(
   roots: string[],
   providerSlug = DEFAULT_PROVIDER_SLUG,

@@ -66,7 +66,7 @@ export function ifMatch(request: FastifyRequest): string | undefined {
   return Array.isArray(header) ? header.join(',') : header;
 }
 
-/** Whether `If-None-Match` lists `etag` (weak comparison, as RFC 9110 allows for GET). */
+/** Checks whether `If-None-Match` lists `etag` (weak comparison, as RFC 9110 allows for GET). */
 export function notModified(request: { headers: IncomingHttpHeaders }, etag: string): boolean {
   const header = request.headers['if-none-match'];
 

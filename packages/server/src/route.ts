@@ -21,7 +21,7 @@ export interface RouteSpec {
   body?: TSchema;
   /** Schema of the 200 body. */
   response: TSchema;
-  /** Extra non-error statuses the route can answer, such as 304. */
+  /** Extra non-error statuses the route can respond with, such as 304. */
   otherStatuses?: Record<number, string>;
   handler(request: FastifyRequest, reply: FastifyReply): Promise<unknown>;
 }

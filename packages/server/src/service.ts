@@ -78,7 +78,7 @@ export async function createService(
   };
 }
 
-/** One cache file per set of roots, named by a digest of their absolute paths. */
+/** Names one cache file per set of roots, by a digest of their absolute paths. */
 function cacheOption(roots: string[], cacheDir: string | undefined): { cacheFile?: string } {
   if (cacheDir === undefined) return {};
 

@@ -23,7 +23,7 @@ export interface ValidationReport {
 /**
  * Loads every folder of `roots` and renders every template. Skipped
  * folders, missing attachments, template errors and unresolved `{% file %}`
- * paths are errors; an undefined variable is a warning, because Jinja
+ * paths are errors. An undefined variable is only a warning, because Jinja
  * renders it as empty text and real folders rely on that.
  */
 export async function validateRoots(roots: string[]): Promise<ValidationReport> {

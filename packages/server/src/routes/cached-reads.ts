@@ -29,8 +29,8 @@ export type CachedReads = (request: IncomingMessage, response: ServerResponse) =
  * one resource) from bytes serialised once per version, before Fastify routes
  * the request, with the same status, body and headers as the routes. Fastify's
  * routing, hooks, per-request child logger and the call-in-context machinery
- * took about 19 µs of CPU a request on a 2-core Xeon, more than the bare
- * node:http work of such a read (12 µs); docs/benchmarks.md has the figures.
+ * took about 19 µs of CPU a request on a 2-core Xeon. That is more than the
+ * bare node:http work of such a read (12 µs), as docs/benchmarks.md details.
  *
  * Anything else returns false and goes through Fastify unchanged: other
  * methods and paths, any query string or percent-encoding, a body, an error
@@ -50,7 +50,7 @@ export function cachedReads(deps: RouteDeps): CachedReads {
     try {
       found = find(deps, request.url);
     } catch {
-      // Errors, such as an invalid session id, are answered by the routes.
+      // The routes send the error responses, such as for an invalid session id.
       return false;
     }
 
@@ -101,8 +101,8 @@ function find(deps: RouteDeps, url: string): SerializedJson | undefined {
 }
 
 /**
- * Whether the owner is a store provider whose reads are the plain in-memory
- * ones. A subclass that overrides them (to filter, or to wait on something)
+ * Checks that the owner is a store provider whose reads are the plain
+ * in-memory ones. A subclass that overrides them (to filter, or to wait on something)
  * is left to the routes, whose calls have a timeout.
  */
 function readsFromMemory(owner: IntegrationProvider): owner is StoreProvider {

@@ -55,7 +55,7 @@ const ifMatchHeader = {
   'if-match': { description: 'ETag last read; a write that no longer matches fails with 412' },
 };
 
-/** The seed routes of Beaker's integrations API, plus DELETE of an integration. */
+/** Builds the seed routes of Beaker's integrations API, plus DELETE of an integration. */
 export function integrationRoutes(deps: RouteDeps): RouteSpec[] {
   const call = (request: FastifyRequest, target: string, fn: string, args: unknown[]) => {
     const context = deps.sessions.get(pathId(request, 'session_id')).context;
@@ -323,8 +323,8 @@ function knownType(pathType: string): ResourceType | undefined {
 
 /**
  * Beaker's frontend posts to `…/new` and `…/new/{rid}` with the real type in
- * the body, so a path type counts only when it names a known type; then it
- * fills a missing body type and must agree with a present one.
+ * the body, so a path type counts only when it names a known type. Such a type
+ * fills a missing body type, and must agree with a body type that is present.
  */
 function withPathType(body: Record<string, unknown>, pathType: string): Record<string, unknown> {
   const type = knownType(pathType);
