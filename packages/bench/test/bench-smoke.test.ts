@@ -131,7 +131,10 @@ describe('bench smoke', () => {
   });
 
   test('bare server rejects failed fetch', async () => {
-    await assert.rejects(fetchResponses(origin, [`${PREFIX}/unknown-integration`]), /returned status 404/);
+    await assert.rejects(
+      fetchResponses(origin, [`${PREFIX}/unknown-integration`]),
+      /returned status 404/,
+    );
   });
 
   test('writes add distinct examples', async () => {
