@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, realpathSync, rmSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { LoadProblem, StoredIntegration } from '@beaker-integrations/core';
 import { isTempName } from './atomic.js';
@@ -6,6 +6,7 @@ import type { ParseCache, ParsedDocument } from './parse-cache.js';
 import { documentToIntegration, type AttachmentRef } from './integration-document.js';
 import { isInside, isMissing, relativePathProblem } from './paths.js';
 import { setOwn } from './values.js';
+import { readBlockYaml } from './yaml-fast-read.js';
 import { parseYaml } from './yaml-schema.js';
 
 /** One integration folder: `<root>/specifications/<name>`. */
@@ -49,7 +50,9 @@ export function readFolder(
     problems: problems.map((message) => ({ location, message })),
   });
 
-  removeStaleTempFiles(folder.path, inFlight);
+  const entries = listEntries(folder.path);
+
+  removeStaleTempFiles(folder.path, entries, inFlight);
 
   const parse = () => parseFile(location, problems);
   const data = cache ? cache.read(location, parse) : parse();
@@ -67,7 +70,17 @@ export function readFolder(
 
   if (!converted.integration) return result();
 
-  readAttachments(folder.path, converted.integration, converted.attachments, problems);
+  const plainAttachments = entries.some(
+    (entry) => entry.name === 'attachments' && entry.isDirectory(),
+  );
+
+  readAttachments(
+    folder.path,
+    plainAttachments,
+    converted.integration,
+    converted.attachments,
+    problems,
+  );
 
   return result(converted.integration);
 }
@@ -91,6 +104,10 @@ function parseFile(file: string, problems: string[]): ParsedDocument | undefined
     return undefined;
   }
 
+  const fast = readBlockYaml(text);
+
+  if (fast !== undefined) return { value: fast, duplicateKeys: [] };
+
   const { document, duplicateKeys } = parseYaml(text);
   const [error] = document.errors;
 
@@ -111,17 +128,24 @@ function parseFile(file: string, problems: string[]): ParsedDocument | undefined
   }
 }
 
-function removeStaleTempFiles(folder: string, inFlight: ReadonlySet<string>): void {
-  let names: string[];
-
+/** Entries of the folder; an unreadable folder gives none, and reading api.yaml reports the problem. */
+function listEntries(folder: string): Dirent[] {
   try {
-    names = readdirSync(folder);
+    return readdirSync(folder, { withFileTypes: true });
   } catch {
-    return; // reading api.yaml reports the problem
+    return [];
   }
+}
 
-  for (const name of names.filter(isTempName)) {
-    const file = path.join(folder, name);
+function removeStaleTempFiles(
+  folder: string,
+  entries: Dirent[],
+  inFlight: ReadonlySet<string>,
+): void {
+  for (const entry of entries) {
+    if (!isTempName(entry.name)) continue;
+
+    const file = path.join(folder, entry.name);
 
     if (inFlight.has(file)) continue;
 
@@ -136,22 +160,60 @@ function removeStaleTempFiles(folder: string, inFlight: ReadonlySet<string>): vo
 /** Fills in the `content` of each file resource from `attachments/<filepath>`. */
 function readAttachments(
   folder: string,
+  plainAttachments: boolean,
   integration: StoredIntegration,
   attachments: AttachmentRef[],
   problems: string[],
 ): void {
   if (attachments.length === 0) return;
 
-  const base = attachmentsBase(folder);
+  let base: string | { problem: string } | undefined;
 
   for (const { resourceId, filepath } of attachments) {
-    const read = typeof base === 'string' ? readAttachment(base, filepath) : base;
+    const direct = plainAttachments ? readWithoutLinks(folder, filepath) : undefined;
+    const read = direct ?? readThroughLinks((base ??= attachmentsBase(folder)), filepath);
     const resource = integration.resources[resourceId];
 
     if (resource) setOwn(resource, 'content', typeof read === 'string' ? read : '');
     if (typeof read !== 'string')
       problems.push(`resource '${resourceId}': ${read.problem}; its content is empty`);
   }
+}
+
+/**
+ * Reads `attachments/<filepath>` when no component below the folder is a
+ * symbolic link, which a few `lstat` calls show more cheaply than resolving
+ * real paths. Returns undefined when a link or a missing component needs the
+ * full check of `readThroughLinks`.
+ */
+function readWithoutLinks(folder: string, filepath: string): string | undefined {
+  if (relativePathProblem(filepath) !== undefined) return undefined;
+
+  let current = path.join(folder, 'attachments');
+  const segments = filepath.split('/');
+
+  for (const [index, segment] of segments.entries()) {
+    current = path.join(current, segment);
+
+    const stats = lstatSync(current, { throwIfNoEntry: false });
+    const last = index === segments.length - 1;
+
+    if (stats === undefined || stats.isSymbolicLink()) return undefined;
+    if (last ? !stats.isFile() : !stats.isDirectory()) return undefined;
+  }
+
+  try {
+    return readFileSync(current, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function readThroughLinks(
+  base: string | { problem: string },
+  filepath: string,
+): string | { problem: string } {
+  return typeof base === 'string' ? readAttachment(base, filepath) : base;
 }
 
 /** Real path of the attachments folder, or why attachments cannot be read at all. */

@@ -21,6 +21,11 @@ export const PYYAML_BOOL =
   /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
 const PYYAML_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 
+/** Resolves a boolean the way PyYAML's `construct_yaml_bool` does. */
+export function resolveBool(source: string): boolean {
+  return PYYAML_TRUE.test(source);
+}
+
 export const PYYAML_INT =
   /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
 
@@ -48,7 +53,7 @@ function parseSexagesimal(digits: string): number {
 }
 
 /** Resolves an integer the way PyYAML's `construct_yaml_int` does. */
-function resolveInt(source: string): number {
+export function resolveInt(source: string): number {
   const { sign, digits } = splitSign(source);
 
   if (digits === '0') return 0;
@@ -62,7 +67,7 @@ function resolveInt(source: string): number {
 }
 
 /** Resolves a float the way PyYAML's `construct_yaml_float` does. */
-function resolveFloat(source: string): number {
+export function resolveFloat(source: string): number {
   const { sign, digits } = splitSign(source.toLowerCase());
 
   if (digits === '.inf') return sign * Infinity;
@@ -79,7 +84,7 @@ const boolTag: ScalarTag = {
   default: true,
   test: PYYAML_BOOL,
   identify: (value) => typeof value === 'boolean',
-  resolve: (source) => PYYAML_TRUE.test(source),
+  resolve: resolveBool,
 };
 
 const intTag: ScalarTag = {
