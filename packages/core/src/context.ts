@@ -1,6 +1,7 @@
 import {
   InvalidInputError,
   NotFoundError,
+  idRecord,
   type Integration,
   type ProviderInfo,
   type RenderedIntegration,
@@ -111,7 +112,7 @@ export class Context {
   }
 
   async listIntegrations(): Promise<Record<string, Integration>> {
-    const merged: Record<string, Integration> = {};
+    const merged = idRecord<Integration>();
 
     for (const provider of this.providers) {
       for (const integration of await provider.listIntegrations()) {
@@ -184,7 +185,7 @@ export class Context {
 
   private async buildListing(view: ListingView): Promise<string> {
     const parts: string[] = [];
-    const seen: Record<string, Integration> = {};
+    const seen = idRecord<Integration>();
 
     for (const provider of this.providers) {
       for (const integration of await provider.listIntegrations()) {
@@ -259,7 +260,7 @@ function serialize(
 
 /** Copy of an integration without file `content` and example `code`. */
 export function summarize(integration: Integration): Integration {
-  const resources: Integration['resources'] = {};
+  const resources: Integration['resources'] = idRecord();
 
   for (const [id, resource] of Object.entries(integration.resources)) {
     if (resource.resource_type === 'file') {

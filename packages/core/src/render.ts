@@ -1,4 +1,4 @@
-import type { Integration, RenderedIntegration } from '@beaker-integrations/model';
+import { idRecord, type Integration, type RenderedIntegration } from '@beaker-integrations/model';
 import { renderTemplate, type TemplateProblemKind } from '@beaker-integrations/template';
 
 /** One problem of a render, with where it is: `source` or `example <resource id>`. */
@@ -54,7 +54,7 @@ export function renderIntegrationDetailed(
   };
 
   const source = render(integration.source, 'source');
-  const examples: Record<string, string> = {};
+  const examples = idRecord<string>();
 
   for (const resource of Object.values(integration.resources)) {
     if (resource.resource_type === 'example') {

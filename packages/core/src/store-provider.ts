@@ -3,6 +3,8 @@ import {
   NotFoundError,
   PreconditionFailedError,
   ReadOnlyError,
+  idRecord,
+  toIdRecord,
   type Integration,
   type Resource,
 } from '@beaker-integrations/model';
@@ -206,7 +208,7 @@ export class StoreProvider implements MutableIntegrationProvider {
 
       this.assertSlugFree(draft.slug);
 
-      const resources: Record<string, Resource> = {};
+      const resources = idRecord<Resource>();
 
       for (const resourcePayload of resourcePayloads) {
         const resource = buildResource(draft.uuid, resourcePayload);
@@ -294,7 +296,10 @@ export class StoreProvider implements MutableIntegrationProvider {
       this.assertResourceFree(current.resources, resource);
       await this.checkFilePaths(current, [resource]);
 
-      const resources = { ...current.resources, [resource.resource_id]: resource };
+      const resources = toIdRecord(current.resources);
+
+      resources[resource.resource_id] = resource;
+
       const saved = await this.persist(current, { ...current, resources });
 
       return this.resource(saved, resource.resource_id);
@@ -313,7 +318,7 @@ export class StoreProvider implements MutableIntegrationProvider {
       const { current, existing } = this.resourceForWrite(integrationId, resourceId, options);
 
       const resource = mergeResource(existing, payload);
-      const others = { ...current.resources };
+      const others = toIdRecord(current.resources);
 
       delete others[resourceId];
       this.assertResourceFree(others, resource);
@@ -322,7 +327,10 @@ export class StoreProvider implements MutableIntegrationProvider {
         if (resource.filepath !== existing.filepath) await this.checkFilePaths(current, [resource]);
       }
 
-      const resources = { ...current.resources, [resourceId]: resource };
+      const resources = toIdRecord(current.resources);
+
+      resources[resourceId] = resource;
+
       const saved = await this.persist(current, { ...current, resources });
 
       return this.resource(saved, resourceId);
@@ -339,7 +347,7 @@ export class StoreProvider implements MutableIntegrationProvider {
     return await this.locks.run(integrationId, async () => {
       const { current } = this.resourceForWrite(integrationId, resourceId, options);
 
-      const resources = { ...current.resources };
+      const resources = toIdRecord(current.resources);
 
       delete resources[resourceId];
       await this.persist(current, { ...current, resources });
@@ -370,7 +378,7 @@ export class StoreProvider implements MutableIntegrationProvider {
       return;
     }
 
-    const integration = deepFreeze(orderIntegration({ ...stored, provider: this.id }));
+    const integration = frozen(orderIntegration({ ...stored, provider: this.id }));
 
     this.entries.set(integration.uuid, { integration });
     this.slugs.set(slugKey(integration.slug), integration.uuid);
@@ -386,7 +394,7 @@ export class StoreProvider implements MutableIntegrationProvider {
 
   private commit(next: StoredIntegration): Integration {
     const previous = this.entries.get(next.uuid)?.integration;
-    const integration = deepFreeze(next);
+    const integration = frozen(next);
 
     if (previous !== undefined) this.slugs.delete(slugKey(previous.slug));
 
@@ -529,4 +537,9 @@ function slugKey(slug: string): string {
 
 export function isStoreProvider(provider: IntegrationProvider): provider is StoreProvider {
   return provider instanceof StoreProvider;
+}
+
+/** The integration as kept in memory: frozen, with its resources in an id record. */
+function frozen(integration: StoredIntegration): StoredIntegration {
+  return deepFreeze({ ...integration, resources: toIdRecord(integration.resources) });
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StoredIntegration } from '@beaker-integrations/core';
-import { DATATYPES, slugify, type Resource } from '@beaker-integrations/model';
+import { DATATYPES, idRecord, slugify, type Resource } from '@beaker-integrations/model';
 import { isPlainObject, setOwn, type PlainObject } from './values.js';
 
 /*
@@ -141,7 +141,7 @@ export function documentToIntegration(data: unknown, folderName: string): Conver
 }
 
 function convertResources(value: unknown, uuid: string) {
-  const resources: Record<string, Resource> = {};
+  const resources = idRecord<Resource>();
   const attachments: AttachmentRef[] = [];
   const resourceProblems: string[] = [];
 
@@ -229,7 +229,7 @@ function exampleProblem(entry: PlainObject): string | undefined {
  * contents, which live in attachment files.
  */
 export function integrationToDocument(integration: StoredIntegration): PlainObject {
-  const resources: PlainObject = {};
+  const resources = idRecord<unknown>();
 
   for (const [resourceId, resource] of Object.entries(integration.resources ?? {})) {
     if (resource.resource_type !== 'file') {

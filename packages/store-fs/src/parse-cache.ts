@@ -2,12 +2,16 @@ import { readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { idRecord } from '@beaker-integrations/model';
+
 import { tempPath } from './atomic.js';
+import { isPlainObject, setOwn } from './values.js';
 
 /*
- * A cache of parsed `api.yaml` documents, kept in one file between restarts.
- * Parsing is most of the cost of a load (about 0.1 ms per small document with
- * the `yaml` package), so a restart reuses the values of unchanged documents.
+ * A cache of parsed `api.yaml` documents, kept in one file between restarts,
+ * so that a restart reuses the values of unchanged documents. With 10,000
+ * small folders, a load took 1.0 s with it and 1.7 s without. The fast reader
+ * parses such a file in about 0.03 ms, and the `yaml` package in 0.3 ms.
  *
  * An entry is used only when the file's inode, size, modification time and
  * change time all match. The change time cannot be set back by tools such as
@@ -18,7 +22,7 @@ import { tempPath } from './atomic.js';
  */
 
 /** Version of the cached values. Change it whenever parsing or its YAML rules change. */
-const CACHE_FORMAT = 'store-fs-parse-cache/1';
+const CACHE_FORMAT = 'store-fs-parse-cache/2';
 
 /** Age below which a file is not cached, to cover file systems with coarse (up to 2 s) timestamps. */
 const RACY_WINDOW_NS = 2_000_000_000n;
@@ -28,9 +32,41 @@ export interface ParsedDocument {
   duplicateKeys: string[];
 }
 
+/** A parsed document with every mapping stored as a `Map`. */
+interface EncodedDocument {
+  value: unknown;
+  duplicateKeys: string[];
+}
+
 interface CacheFile {
   format: string;
-  entries: [file: string, stamp: string, document: ParsedDocument][];
+  entries: [file: string, stamp: string, document: EncodedDocument][];
+}
+
+/*
+ * Mappings are stored as `Map`s because `v8.deserialize` rebuilds plain
+ * objects one property at a time, which gives every resource id its own V8
+ * hidden class (see model/src/id-record.ts). Decoding turns them into id
+ * records.
+ */
+
+function encode(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(encode);
+  if (isPlainObject(value))
+    return new Map(Object.entries(value).map(([key, item]) => [key, encode(item)]));
+
+  return value;
+}
+
+function decode(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decode);
+  if (!(value instanceof Map)) return value;
+
+  const record = idRecord<unknown>();
+
+  for (const [key, item] of value as Map<string, unknown>) setOwn(record, key, decode(item));
+
+  return record;
 }
 
 /** Identity of one version of a file. */
@@ -39,7 +75,7 @@ export function fileStamp(stats: BigIntStats): string {
 }
 
 export class ParseCache {
-  private readonly previous = new Map<string, { stamp: string; document: ParsedDocument }>();
+  private readonly previous = new Map<string, { stamp: string; document: EncodedDocument }>();
   private readonly current: CacheFile['entries'] = [];
   private readonly loadStartNs = BigInt(Date.now()) * 1_000_000n;
   private changed = false;
@@ -77,7 +113,7 @@ export class ParseCache {
     if (hit?.stamp === stamp) {
       this.current.push([file, stamp, hit.document]);
 
-      return hit.document;
+      return { value: decode(hit.document.value), duplicateKeys: hit.document.duplicateKeys };
     }
 
     const document = parse();
@@ -85,15 +121,14 @@ export class ParseCache {
     this.changed = true;
 
     if (document && this.loadStartNs - stats.ctimeNs > this.racyWindowNs)
-      this.current.push([file, stamp, document]);
+      this.current.push([file, stamp, { ...document, value: encode(document.value) }]);
 
     return document;
   }
 
   /**
    * Writes the entries read during this load, replacing the file atomically.
-   * Call it before handing the values out, so later changes to them are not
-   * cached. Failures are returned, not thrown: the cache is optional.
+   * Failures are returned, not thrown: the cache is optional.
    */
   async save(): Promise<Error | undefined> {
     if (!this.changed && this.current.length === this.previous.size) return undefined;

@@ -1,3 +1,5 @@
+import { idRecord } from '@beaker-integrations/model';
+
 import {
   PYYAML_BOOL,
   PYYAML_FLOAT,
@@ -12,7 +14,7 @@ import {
  * A reader for the block-style YAML that PyYAML's `safe_dump` and this
  * package's writer produce: block mappings and sequences, plain, quoted and
  * literal scalars, comments, and empty `[]` and `{}`. It reads such a file
- * about ten times faster than the `yaml` package, which is most of the cost
+ * about eight times faster than the `yaml` package, which is most of the cost
  * of a first start with thousands of folders.
  *
  * It gives up on anything outside that subset (anchors, aliases, tags, flow
@@ -34,8 +36,8 @@ function unsupported(): never {
 /**
  * Characters the reader does not handle: tab, carriage return, other C0 and
  * C1 controls, line and paragraph separators, the byte order mark and
- * non-characters, and UTF-16 surrogates without their partner (the `u` flag
- * is off on purpose, to see code units).
+ * non-characters. Also UTF-16 surrogates without their partner: the `u` flag
+ * is off on purpose, to see code units.
  */
 const AWKWARD_CHARACTER =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -157,7 +159,7 @@ class BlockReader {
   }
 
   private mapping(indent: number): Record<string, unknown> {
-    const result: Record<string, unknown> = {};
+    const result = idRecord<unknown>();
 
     while (this.nextIndent() === indent) {
       const line = this.line();
@@ -214,9 +216,9 @@ class BlockReader {
     return this.value(content, indent, 'sequence');
   }
 
-  /** A mapping that starts on a sequence entry's line (`- key: value`) at `column`. */
+  /** Reads a mapping that starts on a sequence entry's line (`- key: value`) at `column`. */
   private compactMapping(first: string, column: number): Record<string, unknown> {
-    const result: Record<string, unknown> = {};
+    const result = idRecord<unknown>();
 
     this.pair(result, first, column);
 
@@ -230,7 +232,7 @@ class BlockReader {
   }
 
   /**
-   * A node on the lines after its key or dash: a mapping or sequence indented
+   * Reads the node on the lines after its key or dash: a mapping or sequence indented
    * deeper than `parent`, a sequence at `parent` itself when it is a mapping
    * value, or null when nothing follows.
    */
@@ -488,7 +490,7 @@ function splitQuotedKey(text: string): { key: string; rest: string } {
   return { key: value, rest: text.slice(end + after[0].length) };
 }
 
-/** Rejects plain text that YAML would read as something other than one plain scalar, or that holds a tab. */
+/** Rejects plain text that YAML would read as something other than one plain scalar, or that contains a tab. */
 function checkPlainText(text: string): void {
   if (text.includes(': ') || text.endsWith(':') || text.includes('\t')) unsupported();
 }

@@ -159,7 +159,7 @@ const { document: documentArbitrary } = fc.letrec((tie) => ({
   document: fc.dictionary(keyArbitrary, tie('value'), { maxKeys: 6 }),
 }));
 
-/** A seeded sample of random documents; JSON round trip drops -0, which no writer keeps. */
+/** Draws a seeded sample of random documents. The JSON round trip drops -0, which no writer keeps. */
 function sampleDocuments(count: number, seed: number): Record<string, unknown>[] {
   return fc
     .sample(documentArbitrary, { numRuns: count, seed })
