@@ -136,23 +136,34 @@ function startupTarget(startups: StartupRow[], variant: 'cold' | 'warm'): Target
 }
 
 function memoryTargets(memory: MemoryRow[]): TargetRow[] {
-  const rows = memory.filter(
-    (row) => row.scenario === 'startup-10000' || row.scenario === 'listing-10000',
+  const atScale = memory.filter((row) => row.scenario.includes('10000'));
+  const afterStart = atScale.filter((row) => row.when === 'after start-up');
+  const afterLoad = atScale.filter((row) => row.when !== 'after start-up');
+
+  return [
+    worstMemory('after start-up', afterStart, (row) => row.rssMb),
+    worstMemory('after the load runs', afterLoad, (row) => row.rssMb),
+    worstMemory('at its peak (VmHWM)', atScale, (row) => row.peakMb),
+  ];
+}
+
+/** Judges the highest figure of `rows` against the memory target. */
+function worstMemory(
+  when: string,
+  rows: MemoryRow[],
+  figure: (row: MemoryRow) => number,
+): TargetRow {
+  const target = `Resident memory at 10,000 integrations ${when}: at most ${TARGETS.rssMb} MB`;
+  const worst = rows.reduce<MemoryRow | undefined>(
+    (highest, row) => (highest === undefined || figure(row) > figure(highest) ? row : highest),
+    undefined,
   );
 
-  if (rows.length === 0) {
-    return [
-      {
-        target: `Resident memory at 10,000 integrations: at most ${TARGETS.rssMb} MB`,
-        measured: '',
-        verdict: 'not measured',
-      },
-    ];
-  }
+  if (worst === undefined) return { target, measured: '', verdict: 'not measured' };
 
-  return rows.map((row) => ({
-    target: `Resident memory at 10,000 integrations ${row.when}: at most ${TARGETS.rssMb} MB`,
-    measured: `${Math.round(row.rssMb)} MB (${row.scenario})`,
-    verdict: verdict(row.rssMb <= TARGETS.rssMb),
-  }));
+  return {
+    target,
+    measured: `highest ${Math.round(figure(worst))} MB (${worst.scenario})`,
+    verdict: verdict(figure(worst) <= TARGETS.rssMb),
+  };
 }

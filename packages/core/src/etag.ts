@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Strong entity tag of a JSON text: a truncated SHA-1, which is a cache
- * key here rather than a security boundary, so collisions only cost a
- * needless 412 or 304.
+ * Returns the strong entity tag of a JSON text or of its UTF-8 bytes (the
+ * same tag for both): a truncated SHA-1, which is a cache key here rather
+ * than a security boundary, so collisions only cost a needless 412 or 304.
  */
-export function entityTag(json: string): string {
+export function entityTag(json: string | Buffer): string {
   const digest = createHash('sha1').update(json).digest('base64url').slice(0, 22);
 
   return `"${digest}"`;

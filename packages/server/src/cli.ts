@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { isDomainError } from '@beaker-integrations/model';
 import { pino } from 'pino';
 
+import { collectGarbage } from './collect-garbage.js';
 import { configFromRoots, readConfigFile, resolveConfig, type ResolvedConfig } from './config.js';
 import { isLoopbackHost } from './loopback.js';
 import { serializeRequest } from './request-log.js';
@@ -146,6 +147,9 @@ async function serve(argv: string[]): Promise<number> {
 
   const cacheDir = values['no-cache'] ? undefined : defaultCacheDir();
   const service = await createService(config, logger, { version: VERSION, cacheDir });
+
+  logger.info({ durationMs: Math.round(collectGarbage()) }, 'start-up garbage collected');
+
   const address = await service.app.listen({ host: config.host, port: config.port });
 
   logger.info({ address, contexts: Object.keys(config.contexts) }, 'server started');

@@ -1,5 +1,6 @@
 import { isAlias, isMap, isScalar, visit, type Document, type Pair, type YAMLMap } from 'yaml';
 import { emitEntry, emitMapping } from './yaml-emit.js';
+import { readBlockYaml } from './yaml-fast-read.js';
 import { parseYaml } from './yaml-schema.js';
 import { applyChange, changedKeys, deepEqual, isPlainObject, type PlainObject } from './values.js';
 
@@ -43,7 +44,7 @@ export function patchDocument(text: string, previous: PlainObject, next: PlainOb
     );
   if (!isMap(document.contents)) throw new InvalidDocumentError('no longer contains a mapping');
 
-  const current = toPlainObject(document);
+  const current = readBlockYaml(source) ?? toPlainObject(document);
   const expected = applyChange(current, previous, next);
 
   if (deepEqual(current, expected)) return text;
@@ -83,6 +84,10 @@ function toPlainObject(document: Document.Parsed): PlainObject {
 }
 
 function readsAs(text: string, expected: PlainObject): boolean {
+  const fast = readBlockYaml(text);
+
+  if (fast !== undefined) return deepEqual(fast, expected);
+
   const { document } = parseYaml(text);
 
   return document.errors.length === 0 && deepEqual(toPlainObject(document), expected);
