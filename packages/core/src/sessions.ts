@@ -65,8 +65,9 @@ export class SessionManager {
     validateSessionId(sessionId);
 
     const session = this.sessions.get(sessionId);
+    const now = this.now();
 
-    if (session !== undefined && !this.expired(session)) return this.touch(session);
+    if (session !== undefined && !this.expiredAt(session, now)) return this.touch(session, now);
     if (session !== undefined) this.sessions.delete(sessionId);
 
     if (!this.autoCreate) {
@@ -139,9 +140,7 @@ export class SessionManager {
    * nothing, because the move costs a map delete and insert on every
    * request and expiry is measured in minutes or hours.
    */
-  private touch(session: Session): Session {
-    const now = this.now();
-
+  private touch(session: Session, now: number): Session {
     if (now - session.lastUsedAt < TOUCH_INTERVAL_MS) return session;
 
     session.lastUsedAt = now;
@@ -152,7 +151,11 @@ export class SessionManager {
   }
 
   private expired(session: Session): boolean {
-    return this.now() - session.lastUsedAt > this.idleTimeoutMs;
+    return this.expiredAt(session, this.now());
+  }
+
+  private expiredAt(session: Session, now: number): boolean {
+    return now - session.lastUsedAt > this.idleTimeoutMs;
   }
 
   /** Drops expired sessions from the least recently used end. */

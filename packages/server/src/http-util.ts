@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 import {
@@ -23,11 +23,26 @@ export interface SerializedJson {
 /** Serialised JSON and entity tag of frozen values, computed once per value. */
 const serialized = new WeakMap<object, SerializedJson>();
 
-/** Accepts an incoming `x-request-id` only when it is short and plain, so logs stay clean. */
+/**
+ * Prefix of the request ids of this process, random so that ids stay unique
+ * across restarts. A counter after it costs less than a random UUID per request.
+ */
+const PROCESS_PREFIX = randomBytes(6).toString('hex');
+
+let requestCounter = 0;
+
+/**
+ * Returns the request's id: an incoming `x-request-id` when it is short and
+ * plain, so logs stay clean, else a new id unique to this process.
+ */
 export function requestId(request: { headers: IncomingHttpHeaders }): string {
   const incoming = request.headers['x-request-id'];
 
-  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  if (typeof incoming === 'string' && REQUEST_ID.test(incoming)) return incoming;
+
+  requestCounter += 1;
+
+  return `${PROCESS_PREFIX}-${requestCounter.toString(36)}`;
 }
 
 /**

@@ -21,6 +21,8 @@ const READ_PATH = new RegExp(
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+const KNOWN_TYPES: ReadonlySet<string> = new Set(RESOURCE_TYPES);
+
 /** Sends the response and returns true, or returns false to leave the request to Fastify. */
 export type CachedReads = (request: IncomingMessage, response: ServerResponse) => boolean;
 
@@ -93,9 +95,7 @@ function find(deps: RouteDeps, url: string): SerializedJson | undefined {
   if (found === undefined) return undefined;
 
   // A known type in the path that the resource does not have is a 404 from the route.
-  const known = RESOURCE_TYPES.find((item) => item === type);
-
-  if (known !== undefined && known !== found.resource_type) return undefined;
+  if (type !== found.resource_type && KNOWN_TYPES.has(type ?? '')) return undefined;
 
   return serialize(found);
 }
