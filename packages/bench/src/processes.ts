@@ -178,6 +178,21 @@ export interface Memory {
   peakMb: number;
 }
 
+/** Clock ticks per second of `/proc/<pid>/stat` times: USER_HZ, 100 on Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** Returns the CPU time, user and system, that a process has used, in seconds. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const userTicks = Number(fields[11]);
+  const systemTicks = Number(fields[12]);
+
+  return (userTicks + systemTicks) / CLOCK_TICKS_PER_SECOND;
+}
+
 /** Reads VmRSS and VmHWM of a process from `/proc/<pid>/status`. */
 export function readMemory(pid: number): Memory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

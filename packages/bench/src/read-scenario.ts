@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 
 import {
+  cpuSeconds,
   readMemory,
   startBareServer,
   startRealServer,
@@ -23,6 +24,9 @@ export interface ReadRow {
   realP99Ms: number;
   bareP50Ms: number;
   bareP99Ms: number;
+  /** Median CPU time of each server per request, in microseconds, from `/proc/<pid>/stat`. */
+  realCpuUs: number;
+  bareCpuUs: number;
   /** Failed responses over all runs of both servers; any makes the row invalid. */
   failures: number;
   /** One-minute load average when the row's runs started. */
@@ -37,6 +41,11 @@ export interface ReadResult {
 }
 
 type ReadScenario = Extract<Scenario, { kind: 'read' }>;
+
+/** One wrk run and the CPU time the server used for it, per request. */
+interface MeasuredRun extends LoadResult {
+  cpuUs: number;
+}
 
 /**
  * Measures one GET route on the real server and on the bare server, which
@@ -87,6 +96,13 @@ async function measureBoth(
   const { settings } = context;
   const load = (url: string, connections: number, durationSeconds: number) =>
     runWrk({ url: url + path, connections, durationSeconds, core: context.clientCore });
+  const measure = async (server: RunningProcess, connections: number): Promise<MeasuredRun> => {
+    const cpuBefore = cpuSeconds(server.pid);
+    const result = await load(server.url, connections, settings.durationSeconds);
+    const requests = result.requestsPerSecond * settings.durationSeconds;
+
+    return { ...result, cpuUs: ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / requests };
+  };
 
   context.progress(`${name}: warming up ${path}`);
   await load(bare.url, 16, settings.warmupSeconds);
@@ -95,8 +111,8 @@ async function measureBoth(
   const rows: ReadRow[] = [];
 
   for (const connections of settings.connections) {
-    const realRuns: LoadResult[] = [];
-    const bareRuns: LoadResult[] = [];
+    const realRuns: MeasuredRun[] = [];
+    const bareRuns: MeasuredRun[] = [];
     const started = loadavg()[0] ?? 0;
 
     for (let run = 0; run < settings.runs; run++) {
@@ -104,11 +120,11 @@ async function measureBoth(
 
       // Alternating which server goes first cancels a steady drift in load.
       if (run % 2 === 0) {
-        bareRuns.push(await load(bare.url, connections, settings.durationSeconds));
-        realRuns.push(await load(real.url, connections, settings.durationSeconds));
+        bareRuns.push(await measure(bare, connections));
+        realRuns.push(await measure(real, connections));
       } else {
-        realRuns.push(await load(real.url, connections, settings.durationSeconds));
-        bareRuns.push(await load(bare.url, connections, settings.durationSeconds));
+        realRuns.push(await measure(real, connections));
+        bareRuns.push(await measure(bare, connections));
       }
     }
 
@@ -122,14 +138,14 @@ function readRow(
   scenario: string,
   path: string,
   connections: number,
-  realRuns: LoadResult[],
-  bareRuns: LoadResult[],
+  realRuns: MeasuredRun[],
+  bareRuns: MeasuredRun[],
   load: number,
 ): ReadRow {
   const ratios = realRuns.map(
     (run, index) => run.requestsPerSecond / bareRuns[index]!.requestsPerSecond,
   );
-  const medianOf = (runs: LoadResult[], pick: (run: LoadResult) => number) =>
+  const medianOf = (runs: MeasuredRun[], pick: (run: MeasuredRun) => number) =>
     median(runs.map(pick));
 
   return {
@@ -143,6 +159,8 @@ function readRow(
     realP99Ms: medianOf(realRuns, (run) => run.p99Ms),
     bareP50Ms: medianOf(bareRuns, (run) => run.p50Ms),
     bareP99Ms: medianOf(bareRuns, (run) => run.p99Ms),
+    realCpuUs: medianOf(realRuns, (run) => run.cpuUs),
+    bareCpuUs: medianOf(bareRuns, (run) => run.cpuUs),
     failures: [...realRuns, ...bareRuns].reduce((sum, run) => sum + run.failures, 0),
     load,
   };

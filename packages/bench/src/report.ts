@@ -92,6 +92,8 @@ function readSection(report: BenchReport): string {
     ms(row.realP99Ms),
     ms(row.bareP50Ms),
     ms(row.bareP99Ms),
+    row.realCpuUs.toFixed(1),
+    row.bareCpuUs.toFixed(1),
     row.failures,
     row.load.toFixed(1),
   ]);
@@ -104,6 +106,9 @@ function readSection(report: BenchReport): string {
     'taken right before or after it. Latencies are in milliseconds. The real server',
     'is restarted once before measuring, so it loads from the parse cache file as any',
     'restart does; `-cold` scenarios measure the first start, which parses every file.',
+    'CPU µs is the CPU time each server used per request (median over the runs, from',
+    '`/proc/<pid>/stat`), which other load on the machine disturbs less than requests',
+    'per second.',
     '',
     table(
       [
@@ -117,6 +122,8 @@ function readSection(report: BenchReport): string {
         'real p99',
         'bare p50',
         'bare p99',
+        'real CPU µs',
+        'bare CPU µs',
         'failed',
         'load',
       ],

@@ -15,6 +15,7 @@ import {
 } from '@beaker-integrations/server';
 import { pino } from 'pino';
 
+import { cpuSeconds } from '../src/processes.js';
 import {
   createBareServer,
   evaluateTargets,
@@ -232,7 +233,23 @@ function readRow(scenario: string, connections: number) {
     realP99Ms: 1,
     bareP50Ms: 1,
     bareP99Ms: 1,
+    realCpuUs: 15,
+    bareCpuUs: 13,
     failures: 0,
     load: 0,
   };
 }
+
+test('cpuSeconds grows while a process computes', () => {
+  const before = cpuSeconds(process.pid);
+  const until = performance.now() + 100;
+  let spins = 0;
+
+  while (performance.now() < until) spins++;
+
+  assert.ok(spins > 0);
+  assert.ok(
+    cpuSeconds(process.pid) - before >= 0.05,
+    'at least 50 ms of CPU time over 100 ms of spinning',
+  );
+});
