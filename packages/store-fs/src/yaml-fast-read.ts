@@ -74,6 +74,12 @@ const DOUBLE_ESCAPES: Record<string, string> = {
 
 const HEX_ESCAPE_LENGTH: Record<string, number> = { x: 2, u: 4, U: 8 };
 
+/** Maximum length of an implicit key, in characters. YAML allows 1024 and rejects longer ones. */
+const MAX_KEY_LENGTH = 1000;
+
+/** Deepest nesting of collections read here; `api.yaml` files nest about four deep. */
+const MAX_DEPTH = 64;
+
 /**
  * Reads `text` as one YAML document whose root is a block mapping. Returns
  * undefined when the text is outside the subset this reader handles.
@@ -100,6 +106,9 @@ class BlockReader {
 
   /** Index of the line being read. */
   private row = 0;
+
+  /** Collections open around the one being read. */
+  private depth = 0;
 
   constructor(private readonly text: string) {
     this.lines = text.split('\n');
@@ -161,6 +170,8 @@ class BlockReader {
   private mapping(indent: number): Record<string, unknown> {
     const result = idRecord<unknown>();
 
+    this.enter();
+
     while (this.nextIndent() === indent) {
       const line = this.line();
 
@@ -171,7 +182,16 @@ class BlockReader {
 
     if (this.nextIndent() > indent) unsupported();
 
+    this.depth--;
+
     return result;
+  }
+
+  /** Counts one more open collection, giving up beyond MAX_DEPTH. */
+  private enter(): void {
+    this.depth++;
+
+    if (this.depth > MAX_DEPTH) unsupported();
   }
 
   /** Reads `key: value` from `text` (the line from the key's column on) into `target`. */
@@ -188,12 +208,16 @@ class BlockReader {
     const result: unknown[] = [];
     let first = inline;
 
+    this.enter();
+
     while (first || (this.nextIndent() === indent && isSequenceEntry(this.line(), indent))) {
       first = false;
       result.push(this.entry(indent));
     }
 
     if (this.nextIndent() > indent) unsupported();
+
+    this.depth--;
 
     return result;
   }
@@ -220,6 +244,7 @@ class BlockReader {
   private compactMapping(first: string, column: number): Record<string, unknown> {
     const result = idRecord<unknown>();
 
+    this.enter();
     this.pair(result, first, column);
 
     while (this.nextIndent() === column && !isSequenceEntry(this.line(), column)) {
@@ -227,6 +252,8 @@ class BlockReader {
     }
 
     if (this.nextIndent() > column) unsupported();
+
+    this.depth--;
 
     return result;
   }
@@ -376,6 +403,9 @@ class BlockReader {
       lastHasBreak = this.hasBreak(this.row);
     }
 
+    // PyYAML and the `yaml` package differ on a block that ends the file without a line break.
+    if (this.row >= this.lines.length && !this.endsWithBreak) unsupported();
+
     return chomp(content.join('\n'), chomping, lastHasBreak, trailingBlanks);
   }
 
@@ -468,7 +498,7 @@ function splitKey(text: string): { key: string; rest: string } {
 
   const separator = keySeparator(text);
 
-  if (separator <= 0) unsupported();
+  if (separator <= 0 || separator > MAX_KEY_LENGTH) unsupported();
 
   const key = trimSpacesEnd(text.slice(0, separator));
 
@@ -483,6 +513,9 @@ function splitKey(text: string): { key: string; rest: string } {
 
 function splitQuotedKey(text: string): { key: string; rest: string } {
   const { value, end } = text[0] === '"' ? scanDoubleQuoted(text, 1) : scanSingleQuoted(text, 1);
+
+  if (end > MAX_KEY_LENGTH) unsupported();
+
   const after = /^ *:(?: +|$)/.exec(text.slice(end));
 
   if (after === null) unsupported();
@@ -512,7 +545,6 @@ function chomp(
   lastHasBreak: boolean,
   trailingBlanks: number,
 ): string {
-  // PyYAML and the `yaml` package differ on a block that ends the file without a line break.
   if (body === '' || !lastHasBreak) unsupported();
   if (chomping === '-') return body;
   if (chomping === '+') return body + '\n' + '\n'.repeat(trailingBlanks);
@@ -558,32 +590,39 @@ const DOUBLE_SPECIAL = /["\\\n\t]/g;
 const SINGLE_SPECIAL = /['\n\t]/g;
 
 /**
- * Collects a quoted scalar's text. Runs of literal text are copied whole;
- * `special` stops at the characters that `step` handles. `literalEnd` marks
- * where trailing spaces start, which a line break removes.
+ * Collects a quoted scalar's text in chunks, so that trimming before a line
+ * break never copies what came before. Chunks up to `keptChunks` came from
+ * escapes and folded breaks, which a line break does not trim.
  */
 class QuotedText {
-  value = '';
-  private literalEnd = 0;
+  private readonly chunks: string[] = [];
+  private keptChunks = 0;
+
+  get value(): string {
+    return this.chunks.join('');
+  }
 
   /** Appends literal source text, whose trailing spaces a line break may remove. */
   appendLiteral(text: string): void {
-    this.value += text;
-
-    const trimmed = trimSpacesEnd(text);
-
-    if (trimmed.length > 0) this.literalEnd = this.value.length - (text.length - trimmed.length);
+    if (text !== '') this.chunks.push(text);
   }
 
   /** Appends text that no line break removes: escapes and folded breaks. */
   appendKept(text: string): void {
-    this.value += text;
-    this.literalEnd = this.value.length;
+    this.chunks.push(text);
+    this.keptChunks = this.chunks.length;
   }
 
   /** Drops the spaces before an unescaped line break. */
   trimBeforeBreak(): void {
-    this.value = this.value.slice(0, this.literalEnd);
+    while (this.chunks.length > this.keptChunks) {
+      const trimmed = trimSpacesEnd(this.chunks.pop() ?? '');
+
+      if (trimmed !== '') {
+        this.chunks.push(trimmed);
+        return;
+      }
+    }
   }
 }
 

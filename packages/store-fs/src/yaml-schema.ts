@@ -48,22 +48,40 @@ function splitSign(source: string): { sign: number; digits: string } {
   return { sign, digits };
 }
 
+/** Adds base-60 parts from the last one up, in PyYAML's order, so floats round the same way. */
 function parseSexagesimal(digits: string): number {
-  return digits.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+  let total = 0;
+  let base = 1;
+
+  for (const part of digits.split(':').reverse()) {
+    total += Number(part) * base;
+    base *= 60;
+  }
+
+  return total;
 }
 
 /** Resolves an integer the way PyYAML's `construct_yaml_int` does. */
 export function resolveInt(source: string): number {
   const { sign, digits } = splitSign(source);
 
+  // Python integers have no negative zero, so `-00` reads as 0.
+  return signedInt(sign, unsignedInt(digits));
+}
+
+function unsignedInt(digits: string): number {
   if (digits === '0') return 0;
-  if (digits.startsWith('0b')) return sign * parseInt(digits.slice(2), 2);
-  if (digits.startsWith('0x')) return sign * parseInt(digits.slice(2), 16);
-  if (digits.startsWith('0')) return sign * parseInt(digits, 8);
-  if (digits.includes(':')) return sign * parseSexagesimal(digits);
+  if (digits.startsWith('0b')) return parseInt(digits.slice(2), 2);
+  if (digits.startsWith('0x')) return parseInt(digits.slice(2), 16);
+  if (digits.startsWith('0')) return parseInt(digits, 8);
+  if (digits.includes(':')) return parseSexagesimal(digits);
 
   // NOTE: integers beyond 2^53 lose precision here, while PyYAML keeps them exact.
-  return sign * Number(digits);
+  return Number(digits);
+}
+
+function signedInt(sign: number, magnitude: number): number {
+  return magnitude === 0 ? 0 : sign * magnitude;
 }
 
 /** Resolves a float the way PyYAML's `construct_yaml_float` does. */

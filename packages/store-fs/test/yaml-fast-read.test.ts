@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 
 import { emitDocument, parseYaml, readBlockYaml } from '@beaker-integrations/store-fs';
-import { TRICKY_STRINGS, findPython } from './helpers.js';
+import { TRICKY_STRINGS, findPython, pythonLoad, tempDir } from './helpers.js';
 
 /*
  * The fast reader must give exactly what the `yaml` package gives, or give
@@ -316,6 +317,8 @@ const SUPPORTED: [string, string][] = [
   ['nested', 'a:\n  b:\n    - x\n    - - y\n'],
   ['quoted keys', '"a b": 1\n\'c: d\': 2\n'],
   ['comments and blank lines', '# top\n\na: 1 # one\n  # indented comment\n\nb: 2\n'],
+  ['negative zero and base 60', 'a: -00\nb: 1:5:0.03\nc: -0x0\n'],
+  ['long folded quotes', `a: "${'x \n '.repeat(5000)}"\nb: '${'y \n '.repeat(5000)}'\n`],
 ];
 
 const UNSUPPORTED: [string, string][] = [
@@ -334,6 +337,11 @@ const UNSUPPORTED: [string, string][] = [
   ['explicit key', '? a\n: 1\n'],
   ['unterminated quote', 'a: "x\n'],
   ['literal at the end without a line break', 'a: |\n  x'],
+  ['kept literal ending in spaces without a line break', 'a: |+\n x\n '],
+  ['implicit key over 1,000 characters', `${'k'.repeat(1025)}: 1\n`],
+  ['quoted key over 1,000 characters', `"${'k'.repeat(1023)}": 1\n`],
+  ['sequences nested 985 deep', `a:\n${'- '.repeat(985)}x\n`],
+  ['sequences nested 3,516 deep', `a:\n${'- '.repeat(3516)}x\n`],
 ];
 
 test('reads the supported forms exactly as the yaml package does', () => {
@@ -342,4 +350,20 @@ test('reads the supported forms exactly as the yaml package does', () => {
 
 test('gives up on forms outside the subset', () => {
   for (const [name, text] of UNSUPPORTED) assert.equal(readBlockYaml(text), undefined, name);
+});
+
+test('reads numbers as PyYAML does', async (t) => {
+  const python = findPython();
+
+  if (!python) return t.skip('python3 with PyYAML is not installed');
+
+  const text = 'a: -00\nb: 1:5:0.03\nc: -0b101\nd: 0x1F\ne: 190:20:30.15\nf: -1_000\ng: 017\n';
+  const file = path.join(await tempDir(t), 'numbers.yaml');
+
+  await writeFile(file, text);
+
+  const [expected] = pythonLoad(python, [file]);
+
+  assert.deepStrictEqual(readBlockYaml(text), expected);
+  assert.equal(Object.is((readBlockYaml(text) as { a: number }).a, -0), false);
 });
