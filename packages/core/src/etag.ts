@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Returns the strong entity tag of a JSON text or of its UTF-8 bytes (the
- * same tag for both): a truncated SHA-1, which is a cache key here rather
- * than a security boundary, so collisions only cost a needless 412 or 304.
+ * Returns the strong entity tag of a JSON text or of its UTF-8 bytes, the
+ * same tag for both. It is a truncated SHA-1: a cache key here, not a
+ * security boundary, so a collision only costs a needless 412 or 304.
  */
 export function entityTag(json: string | Buffer): string {
   const digest = createHash('sha1').update(json).digest('base64url').slice(0, 22);

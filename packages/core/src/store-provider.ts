@@ -539,7 +539,7 @@ export function isStoreProvider(provider: IntegrationProvider): provider is Stor
   return provider instanceof StoreProvider;
 }
 
-/** The integration as kept in memory: frozen, with its resources in an id record. */
+/** Returns the integration as kept in memory: frozen, with its resources in an id record. */
 function frozen(integration: StoredIntegration): StoredIntegration {
   return deepFreeze({ ...integration, resources: toIdRecord(integration.resources) });
 }
