@@ -121,6 +121,7 @@ describe('bench smoke', () => {
         );
         assert.equal(copy.headers.get('etag'), real.headers.get('etag'), path);
         assert.equal(copy.headers.get('content-type'), real.headers.get('content-type'), path);
+        assert.deepEqual(headerNames(copy.headers), headerNames(real.headers), path);
       }
 
       const missing = await fetch(`${bareOrigin}${PREFIX}/unknown`);
@@ -253,3 +254,11 @@ test('cpuSeconds grows while a process computes', () => {
     'at least 50 ms of CPU time over 100 ms of spinning',
   );
 });
+
+function headerNames(headers: Headers): string[] {
+  const names: string[] = [];
+
+  headers.forEach((_value, name) => names.push(name));
+
+  return names.sort();
+}

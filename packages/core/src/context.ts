@@ -162,6 +162,33 @@ export class Context {
   }
 
   /**
+   * Returns the revision of every provider, in provider order, or undefined
+   * when one has none. A value derived from the providers' integrations right
+   * after the stamp was taken is current while `unchangedSince(stamp)` is true.
+   */
+  revisionStamp(): readonly number[] | undefined {
+    const stamp: number[] = [];
+
+    for (const provider of this.providers) {
+      if (provider.revision === undefined) return undefined;
+      stamp.push(provider.revision);
+    }
+
+    return stamp;
+  }
+
+  /** Checks that no provider has changed since `stamp` was taken; it allocates nothing. */
+  unchangedSince(stamp: readonly number[]): boolean {
+    if (stamp.length !== this.providers.length) return false;
+
+    for (let index = 0; index < stamp.length; index++) {
+      if (this.providers[index]!.revision !== stamp[index]) return false;
+    }
+
+    return true;
+  }
+
+  /**
    * The owner of an integration when every provider up to it implements
    * `hasIntegration`, so that no provider is called; undefined when that
    * does not settle it, and `ownerOf` must decide.
@@ -230,14 +257,7 @@ export class Context {
   }
 
   private revisionKey(): string | undefined {
-    const revisions: number[] = [];
-
-    for (const provider of this.providers) {
-      if (provider.revision === undefined) return undefined;
-      revisions.push(provider.revision);
-    }
-
-    return revisions.join(',');
+    return this.revisionStamp()?.join(',');
   }
 
   private async rebuildOwnerIndex(): Promise<void> {

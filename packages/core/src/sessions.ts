@@ -62,13 +62,14 @@ export class SessionManager {
 
   /** Returns the session, creating it on the default context when allowed. */
   get(sessionId: string): Session {
-    validateSessionId(sessionId);
-
     const session = this.sessions.get(sessionId);
     const now = this.now();
 
+    // Ids in the map were validated when their session was opened, so only a new id is validated below.
     if (session !== undefined && !this.expiredAt(session, now)) return this.touch(session, now);
     if (session !== undefined) this.sessions.delete(sessionId);
+
+    validateSessionId(sessionId);
 
     if (!this.autoCreate) {
       throw new NotFoundError(

@@ -93,6 +93,29 @@ describe('context', () => {
     );
   });
 
+  test('revision stamp holds until any provider changes', async () => {
+    const context = await twoProviderContext();
+    const [first, second] = context.providerList as StoreProvider[];
+    const stamp = context.revisionStamp();
+
+    assert.deepEqual(stamp, [first!.revision, second!.revision]);
+    assert.equal(context.unchangedSince(stamp), true);
+
+    await second!.load();
+
+    assert.equal(context.unchangedSince(stamp), false);
+    assert.equal(context.unchangedSince(context.revisionStamp()!), true);
+    assert.equal(context.unchangedSince([first!.revision]), false);
+  });
+
+  test('no revision stamp when a provider has no revision', async () => {
+    const first = await provider('first', [stored('u1', 'Alpha')]);
+    const plain = Object.create(first, { revision: { value: undefined } }) as StoreProvider;
+    const context = new Context({ name: 'default', providers: [plain] });
+
+    assert.equal(context.revisionStamp(), undefined);
+  });
+
   test('summary view omits content and code', async () => {
     const context = await twoProviderContext();
     const { json } = await context.listing('summary');

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 import {
@@ -9,6 +8,8 @@ import {
 } from '@beaker-integrations/model';
 import { entityTag } from '@beaker-integrations/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import { RequestIds } from './request-ids.js';
 
 const ID = new RegExp(ID_PATTERN);
 const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -23,13 +24,7 @@ export interface SerializedJson {
 /** Serialised JSON and entity tag of frozen values, computed once per value. */
 const serialized = new WeakMap<object, SerializedJson>();
 
-/**
- * Prefix of the request ids of this process, random so that ids stay unique
- * across restarts. A counter after it costs less than a random UUID per request.
- */
-const PROCESS_PREFIX = randomBytes(6).toString('hex');
-
-let requestCounter = 0;
+const requestIds = new RequestIds();
 
 /**
  * Returns the request's id: an incoming `x-request-id` when it is short and
@@ -40,9 +35,12 @@ export function requestId(request: { headers: IncomingHttpHeaders }): string {
 
   if (typeof incoming === 'string' && REQUEST_ID.test(incoming)) return incoming;
 
-  requestCounter += 1;
+  return newRequestId();
+}
 
-  return `${PROCESS_PREFIX}-${requestCounter.toString(36)}`;
+/** Returns a request id unique to this process. */
+export function newRequestId(): string {
+  return requestIds.next();
 }
 
 /**

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -42,6 +43,28 @@ async function overSocket(origin: string, path: string, etag?: string): Promise<
     etag: response.headers.get('etag') ?? undefined,
     type: response.headers.get('content-type') ?? undefined,
   };
+}
+
+/** Sends a GET with `node:http`, which keeps the header names' case as given. */
+async function rawGet(
+  origin: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; requestId: string | undefined }> {
+  return await new Promise((resolve, reject) => {
+    const sent = request(origin + path, { headers }, (response) => {
+      response.resume();
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          requestId: response.headers['x-request-id'] as string | undefined,
+        }),
+      );
+    });
+
+    sent.on('error', reject);
+    sent.end();
+  });
 }
 
 /** Through Fastify's routes only: `inject` never reaches the HTTP server. */
@@ -139,6 +162,17 @@ describe('cached reads', () => {
     }
   });
 
+  test('reads header names in any case', async () => {
+    const path = paths[2]!;
+    const first = await overSocket(origin, path);
+    const echoed = await rawGet(origin, path, { 'X-Request-ID': 'cased-1' });
+    const unchanged = await rawGet(origin, path, { 'IF-NONE-MATCH': first.etag ?? '' });
+
+    assert.equal(echoed.status, 200);
+    assert.equal(echoed.requestId, 'cased-1');
+    assert.equal(unchanged.status, 304);
+  });
+
   test('sees a write at once', async () => {
     const listing = (await (await fetch(origin + PREFIX)).json()) as {
       integrations: Record<string, { uuid: string }>;
@@ -156,6 +190,22 @@ describe('cached reads', () => {
     assert.notEqual(after.etag, before.etag);
     assert.match(after.body, /changed by the cached reads test/);
     assert.match(listed.body, /changed by the cached reads test/);
+  });
+
+  test('sees a resource write at once', async () => {
+    const path = paths[4]!;
+    const before = await overSocket(origin, path);
+    const again = await overSocket(origin, path);
+    const write = await fetch(origin + path, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'renamed by the cached reads test' }),
+    });
+    const after = await overSocket(origin, path);
+
+    assert.equal(again.etag, before.etag);
+    assert.equal(write.status, 200, await write.text());
+    assert.notEqual(after.etag, before.etag);
+    assert.match(after.body, /renamed by the cached reads test/);
   });
 
   test('token still required', async () => {

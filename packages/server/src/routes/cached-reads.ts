@@ -3,25 +3,36 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   isStoreProvider,
   StoreProvider,
+  type Context,
   type IntegrationProvider,
 } from '@beaker-integrations/core';
-import { MAX_ID_LENGTH, RESOURCE_TYPES } from '@beaker-integrations/model';
+import { RESOURCE_TYPES } from '@beaker-integrations/model';
 
 import type { RouteDeps } from '../deps.js';
-import { notModified, requestId, serialize, type SerializedJson } from '../http-util.js';
-
-const ID = `[A-Za-z0-9_-]{1,${MAX_ID_LENGTH}}`;
-const TYPE = `[A-Za-z0-9_]{1,${MAX_ID_LENGTH}}`;
-const PREFIX = '/beaker/integrations/';
-
-/** `/beaker/integrations/{sid}`, `…/{iid}` or `…/{iid}/{type}/{rid}`, with an optional trailing slash. */
-const READ_PATH = new RegExp(
-  `^/beaker/integrations/(${ID})(?:/(${ID})(?:/(${TYPE})/(${ID}))?)?/?$`,
-);
+import {
+  newRequestId,
+  notModified,
+  requestId,
+  serialize,
+  type SerializedJson,
+} from '../http-util.js';
+import { ReadPaths, type ReadPath } from './read-paths.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(RESOURCE_TYPES);
+
+/** Request headers that change the response of a read; see `plainRequest`. */
+const RESPONSE_AFFECTING_HEADERS: ReadonlySet<string> = new Set([
+  'content-length',
+  'transfer-encoding',
+  'x-request-id',
+  'if-none-match',
+]);
+
+const RESPONSE_AFFECTING_LENGTHS: ReadonlySet<number> = new Set(
+  [...RESPONSE_AFFECTING_HEADERS].map((name) => name.length),
+);
 
 /** Sends the response and returns true, or returns false to leave the request to Fastify. */
 export type CachedReads = (request: IncomingMessage, response: ServerResponse) => boolean;
@@ -42,15 +53,24 @@ export type CachedReads = (request: IncomingMessage, response: ServerResponse) =
  * check and no request logging applies, because those live in Fastify hooks.
  */
 export function cachedReads(deps: RouteDeps): CachedReads {
+  const paths = new ReadPaths();
+  const responses = new WeakMap<ReadPath, RememberedResponse>();
+
   return (request, response) => {
-    if (request.method !== 'GET' || !request.url?.startsWith(PREFIX) || hasBody(request)) {
-      return false;
-    }
+    if (request.method !== 'GET' || request.url === undefined) return false;
+
+    const path = paths.parse(request.url);
+
+    if (path === null) return false;
+
+    const plain = plainRequest(request);
+
+    if (!plain && hasBody(request)) return false;
 
     let found: SerializedJson | undefined;
 
     try {
-      found = find(deps, request.url);
+      found = find(deps, path, responses);
     } catch {
       // The routes send the error responses, such as for an invalid session id.
       return false;
@@ -58,28 +78,49 @@ export function cachedReads(deps: RouteDeps): CachedReads {
 
     if (found === undefined) return false;
 
-    send(request, response, found);
+    send(request, response, found, plain);
 
     return true;
   };
 }
 
-function find(deps: RouteDeps, url: string): SerializedJson | undefined {
-  const match = READ_PATH.exec(url);
+/** The response to one read path, current while `context.unchangedSince(stamp)` is true. */
+interface RememberedResponse {
+  context: Context;
+  stamp: readonly number[];
+  found: SerializedJson;
+}
 
-  if (match === null) return undefined;
+function find(
+  deps: RouteDeps,
+  path: ReadPath,
+  responses: WeakMap<ReadPath, RememberedResponse>,
+): SerializedJson | undefined {
+  const context = deps.sessions.get(path.sessionId).context;
 
-  const [, sessionId, integrationId, type, resourceId] = match as unknown as [
-    string,
-    string,
-    string | undefined,
-    string | undefined,
-    string | undefined,
-  ];
-  const context = deps.sessions.get(sessionId).context;
+  if (path.integrationId === undefined) return context.currentListing('full');
 
-  if (integrationId === undefined) return context.currentListing('full');
+  // A remembered response skips the owner, entry and serialisation lookups below.
+  const remembered = responses.get(path);
 
+  if (remembered?.context === context && context.unchangedSince(remembered.stamp)) {
+    return remembered.found;
+  }
+
+  const stamp = context.revisionStamp();
+  const found = lookUp(context, path.integrationId, path.type, path.resourceId);
+
+  if (stamp !== undefined && found !== undefined) responses.set(path, { context, stamp, found });
+
+  return found;
+}
+
+function lookUp(
+  context: Context,
+  integrationId: string,
+  type: string | undefined,
+  resourceId: string | undefined,
+): SerializedJson | undefined {
   const owner = context.indexedOwnerOf(integrationId);
 
   if (owner === undefined || !readsFromMemory(owner)) return undefined;
@@ -113,6 +154,28 @@ function readsFromMemory(owner: IntegrationProvider): owner is StoreProvider {
   );
 }
 
+/**
+ * Checks the raw header names for those that change the response: a body,
+ * a client's request id, a conditional GET. Node builds `request.headers` on
+ * first access, which costs more than this scan of the usual few names.
+ */
+function plainRequest(request: IncomingMessage): boolean {
+  const raw = request.rawHeaders;
+
+  for (let index = 0; index < raw.length; index += 2) {
+    const name = raw[index]!;
+
+    if (
+      RESPONSE_AFFECTING_LENGTHS.has(name.length) &&
+      RESPONSE_AFFECTING_HEADERS.has(name.toLowerCase())
+    ) {
+      return false;
+    }
+  }
+
+  return true;
+}
+
 function hasBody(request: IncomingMessage): boolean {
   const length = request.headers['content-length'];
 
@@ -121,20 +184,31 @@ function hasBody(request: IncomingMessage): boolean {
   );
 }
 
-function send(request: IncomingMessage, response: ServerResponse, found: SerializedJson): void {
-  const id = requestId(request);
+/** Sends `found`. A plain request (see `plainRequest`) gets a new id and no conditional check. */
+function send(
+  request: IncomingMessage,
+  response: ServerResponse,
+  found: SerializedJson,
+  plain: boolean,
+): void {
+  const id = plain ? newRequestId() : requestId(request);
 
-  if (notModified(request, found.etag)) {
+  if (!plain && notModified(request, found.etag)) {
     response.writeHead(304, { 'x-request-id': id, etag: found.etag }).end();
     return;
   }
 
+  // A flat array of names and values spares Node a walk over an object's keys.
   response
-    .writeHead(200, {
-      'x-request-id': id,
-      etag: found.etag,
-      'content-type': JSON_TYPE,
-      'content-length': found.body.length,
-    })
+    .writeHead(200, [
+      'x-request-id',
+      id,
+      'etag',
+      found.etag,
+      'content-type',
+      JSON_TYPE,
+      'content-length',
+      found.body.length,
+    ])
     .end(found.body);
 }
