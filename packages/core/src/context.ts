@@ -177,7 +177,7 @@ export class Context {
     return stamp;
   }
 
-  /** Checks that no provider has changed since `stamp` was taken; it allocates nothing. */
+  /** Checks, without allocating, that no provider has changed since `stamp` was taken. */
   unchangedSince(stamp: readonly number[]): boolean {
     if (stamp.length !== this.providers.length) return false;
 

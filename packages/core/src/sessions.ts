@@ -65,7 +65,8 @@ export class SessionManager {
     const session = this.sessions.get(sessionId);
     const now = this.now();
 
-    // Ids in the map were validated when their session was opened, so only a new id is validated below.
+    // Ids in the map were validated when their session was opened,
+    // so only a new id is validated below.
     if (session !== undefined && !this.expiredAt(session, now)) return this.touch(session, now);
     if (session !== undefined) this.sessions.delete(sessionId);
 

@@ -93,7 +93,7 @@ describe('context', () => {
     );
   });
 
-  test('revision stamp holds until any provider changes', async () => {
+  test('revision stamp stays until a change', async () => {
     const context = await twoProviderContext();
     const [first, second] = context.providerList as StoreProvider[];
     const stamp = context.revisionStamp();
@@ -108,7 +108,7 @@ describe('context', () => {
     assert.equal(context.unchangedSince([first!.revision]), false);
   });
 
-  test('no revision stamp when a provider has no revision', async () => {
+  test('no stamp without provider revisions', async () => {
     const first = await provider('first', [stored('u1', 'Alpha')]);
     const plain = Object.create(first, { revision: { value: undefined } }) as StoreProvider;
     const context = new Context({ name: 'default', providers: [plain] });

@@ -8,7 +8,7 @@ import { parseReadPath, ReadPaths } from '../src/routes/read-paths.js';
 const PREFIX = '/beaker/integrations';
 
 describe('read paths', () => {
-  test('parses the listing, one integration and one resource', () => {
+  test('parses listing, integration and resource paths', () => {
     assert.deepEqual(parseReadPath(`${PREFIX}/s1`), {
       sessionId: 's1',
       integrationId: undefined,
@@ -29,7 +29,7 @@ describe('read paths', () => {
     });
   });
 
-  test('leaves every other URL to the routes', () => {
+  test('rejects every other URL', () => {
     const others = [
       PREFIX,
       `${PREFIX}/`,
@@ -46,7 +46,7 @@ describe('read paths', () => {
     for (const url of others) assert.equal(parseReadPath(url), null, url);
   });
 
-  test('returns the remembered result for a URL seen before', () => {
+  test('remembers a parsed URL', () => {
     const paths = new ReadPaths();
     const first = paths.parse(`${PREFIX}/s1/i1`);
 
@@ -54,7 +54,7 @@ describe('read paths', () => {
     assert.equal(paths.size, 1);
   });
 
-  test('forgets the oldest URL past its limit', () => {
+  test('forgets the oldest past the limit', () => {
     const paths = new ReadPaths(3);
     const first = paths.parse(`${PREFIX}/s1/i1`);
 
@@ -67,7 +67,7 @@ describe('read paths', () => {
     assert.deepEqual(paths.parse(`${PREFIX}/s1/i1`), first);
   });
 
-  test('does not remember URLs longer than any read path', () => {
+  test('skips URLs too long for a path', () => {
     const paths = new ReadPaths();
     const long = `${PREFIX}/s1/${'a'.repeat(5000)}`;
 

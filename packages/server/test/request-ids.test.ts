@@ -4,19 +4,19 @@ import { describe, test } from 'node:test';
 import { RequestIds } from '../src/request-ids.js';
 
 describe('request ids', () => {
-  test('counts in base 36 after the prefix, across blocks', () => {
+  test('counts in base 36 across blocks', () => {
     const ids = new RequestIds('abc123');
-    const taken = Array.from({ length: 3000 }, () => ids.next());
+    const issued = Array.from({ length: 3000 }, () => ids.next());
 
-    assert.equal(taken[0], 'abc123-000');
-    assert.equal(taken[1], 'abc123-001');
-    assert.equal(taken[1295], 'abc123-0zz');
-    assert.equal(taken[1296], 'abc123-100');
-    assert.equal(taken[2999], `abc123-${(2999).toString(36).padStart(3, '0')}`);
-    assert.equal(new Set(taken).size, taken.length);
+    assert.equal(issued[0], 'abc123-000');
+    assert.equal(issued[1], 'abc123-001');
+    assert.equal(issued[1295], 'abc123-0zz');
+    assert.equal(issued[1296], 'abc123-100');
+    assert.equal(issued[2999], `abc123-${(2999).toString(36).padStart(3, '0')}`);
+    assert.equal(new Set(issued).size, issued.length);
   });
 
-  test('gain a digit when the block number does', () => {
+  test('adds a digit at block 36', () => {
     const ids = new RequestIds('p');
     let last = '';
 
@@ -25,7 +25,7 @@ describe('request ids', () => {
     assert.equal(last, `p-${(36 * 1296).toString(36)}`);
   });
 
-  test('differ between processes by their random prefix', () => {
+  test('differs between processes by prefix', () => {
     const first = new RequestIds().next();
     const second = new RequestIds().next();
 
