@@ -5,7 +5,7 @@ import { isTempName } from './atomic.js';
 import type { ParseCache, ParsedDocument } from './parse-cache.js';
 import { documentToIntegration, type AttachmentRef } from './integration-document.js';
 import { isInside, isMissing, relativePathProblem } from './paths.js';
-import { setOwn } from './values.js';
+import { ownStrings, setOwn } from './values.js';
 import { readBlockYaml } from './yaml-fast-read.js';
 import { parseYaml } from './yaml-schema.js';
 
@@ -118,7 +118,7 @@ function parseFile(file: string, problems: string[]): ParsedDocument | undefined
   }
 
   try {
-    const value: unknown = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    const value: unknown = ownStrings(document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
 
     return { value, duplicateKeys: [...new Set(duplicateKeys)] };
   } catch (failure) {

@@ -90,3 +90,33 @@ export function changedKeys(previous: PlainObject, next: PlainObject): string[] 
       !deepEqual(previous[key], next[key]),
   );
 }
+
+/** V8 makes a substring this long or longer a view that keeps the whole original alive. */
+const MIN_VIEW_LENGTH = 13;
+
+/**
+ * Returns a copy of `text` that owns its characters. A scalar cut from a
+ * file's text is a view of that text in V8, so keeping one kept the whole
+ * api.yaml in memory: about 27 MB of resident memory at 10,000 folders. The copy
+ * goes through UTF-16, which keeps any string exactly, lone surrogates included.
+ */
+export function ownedString(text: string): string {
+  if (text.length < MIN_VIEW_LENGTH) return text;
+
+  return Buffer.from(text, 'utf16le').toString('utf16le');
+}
+
+/** Replaces, in place, each string of a parsed value with an `ownedString` copy, and returns the value. */
+export function ownStrings(value: unknown): unknown {
+  if (typeof value === 'string') return ownedString(value);
+
+  if (Array.isArray(value)) {
+    const items: unknown[] = value;
+
+    for (let index = 0; index < items.length; index++) items[index] = ownStrings(items[index]);
+  } else if (isPlainObject(value)) {
+    for (const key of Object.keys(value)) setOwn(value, key, ownStrings(value[key]));
+  }
+
+  return value;
+}

@@ -9,6 +9,7 @@ import {
   resolveFloat,
   resolveInt,
 } from './yaml-schema.js';
+import { ownedString } from './values.js';
 
 /*
  * A reader for the block-style YAML that PyYAML's `safe_dump` and this
@@ -308,7 +309,9 @@ class BlockReader {
 
     if (commentAt === -1) text += this.plainContinuation(parent);
 
-    return resolvePlain(text);
+    const value = resolvePlain(text);
+
+    return typeof value === 'string' ? ownedString(value) : value;
   }
 
   /** Folds the continuation lines of a plain scalar: a space between lines, a line feed per blank line. */
@@ -360,7 +363,7 @@ class BlockReader {
 
     this.row++;
 
-    return value;
+    return ownedString(value);
   }
 
   /** Reads a literal block scalar (`|`, `|-`, `|+`, with an optional indentation indicator). */
@@ -400,7 +403,10 @@ class BlockReader {
     // PyYAML and the `yaml` package differ on a block that ends the file without a line break.
     if (this.row >= this.lines.length && !this.endsWithBreak) unsupported();
 
-    return chomp(content.join('\n'), chomping, trailingBlanks);
+    const body = chomp(content.join('\n'), chomping, trailingBlanks);
+
+    // Joining two or more lines makes a new string; a single line is still a view of the text.
+    return content.length === 1 ? ownedString(body) : body;
   }
 
   /** Column of a literal block's content: that of its first non-blank line, which must be deeper than `parent`. */
