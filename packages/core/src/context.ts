@@ -216,7 +216,7 @@ export class Context {
    * integrations) and raised the resident memory by as much.
    */
   private async buildListing(view: ListingView): Promise<Buffer> {
-    const pieces: string[] = ['{"integrations":{'];
+    const pieces: (string | Buffer)[] = ['{"integrations":{'];
     const seen = idRecord<Integration>();
 
     for (const provider of this.providers) {
@@ -279,7 +279,7 @@ function serialize(
   provider: IntegrationProvider,
   integration: Integration,
   view: ListingView,
-): string {
+): string | Buffer {
   if (view === 'summary') return JSON.stringify(summarize(integration));
   if (isStoreProvider(provider)) return provider.integrationJson(integration.uuid);
 
@@ -303,16 +303,19 @@ export function summarize(integration: Integration): Integration {
   return { ...integration, resources };
 }
 
-/** Encodes the concatenation of `pieces` as UTF-8 into one buffer, without building the joined string. */
-function utf8Buffer(pieces: string[]): Buffer {
+/** Encodes the concatenation of `pieces` (text, or bytes already in UTF-8) into one buffer, without building the joined string. */
+function utf8Buffer(pieces: (string | Buffer)[]): Buffer {
   let length = 0;
 
-  for (const piece of pieces) length += Buffer.byteLength(piece);
+  for (const piece of pieces)
+    length += typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length;
 
   const buffer = Buffer.allocUnsafe(length);
   let offset = 0;
 
-  for (const piece of pieces) offset += buffer.write(piece, offset);
+  for (const piece of pieces) {
+    offset += typeof piece === 'string' ? buffer.write(piece, offset) : piece.copy(buffer, offset);
+  }
 
   return buffer;
 }
