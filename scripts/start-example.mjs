@@ -14,7 +14,7 @@ if (!existsSync(target)) {
   console.log(`Copied the bundled example to ${target}`);
 }
 
-const cli = `${root}packages/server/dist/cli.js`;
+const cli = `${root}packages/server/dist/beaker-integrations.mjs`;
 const child = spawn(process.execPath, [cli, 'serve', '--data', target, ...process.argv.slice(2)], {
   stdio: 'inherit',
 });

@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-/** CLI of the real server, built by `npm run build`. */
-export const SERVER_CLI = fileURLToPath(new URL('../../server/dist/cli.js', import.meta.url));
+/** CLI of the real server as users run it: the bundle that `npm run build` writes. */
+export const SERVER_CLI = fileURLToPath(
+  new URL('../../server/dist/beaker-integrations.mjs', import.meta.url),
+);
 
 /** Entry point of the bare server, built beside this file. */
 const BARE_MAIN = fileURLToPath(new URL('./bare-main.js', import.meta.url));

@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import {
+  BUNDLE,
   CORPUS_DATA,
   CORPUS_MISSING,
   REPO_ROOT,
   copyRoot,
+  runBundle,
   runToEnd,
   startServer,
   tempDir,
@@ -247,5 +250,30 @@ test('corpus copy serves with flags only', { skip: CORPUS_MISSING }, async () =>
     assert.equal(Object.keys(body.integrations).length, 20);
   } finally {
     await server.stop();
+  }
+});
+
+test('bundle serves API, OpenAPI and web UI', async () => {
+  assert.ok(existsSync(BUNDLE), `${BUNDLE} is missing; run 'npm run build' first`);
+
+  const root = await copyRoot(join(REPO_ROOT, 'examples/integrations'));
+  const server = await startServer(['--data', root], {}, runBundle);
+
+  try {
+    const listing = await fetch(`${server.url}/beaker/integrations/bundle_session`);
+    const body = (await listing.json()) as { integrations: Record<string, { name: string }> };
+    const names = Object.values(body.integrations).map((integration) => integration.name);
+    const openApi = await fetch(`${server.url}/beaker/openapi.json`);
+    const page = await fetch(`${server.url}/`);
+
+    assert.equal(listing.status, 200);
+    assert.equal(names.length, 3);
+    assert.ok(names.includes('Open-Meteo Weather Forecast'), names.join(', '));
+    assert.equal(openApi.status, 200);
+    assert.match(((await openApi.json()) as { openapi: string }).openapi, /^3\.1/);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<!doctype html>/i);
+  } finally {
+    assert.equal(await server.stop(), 0);
   }
 });

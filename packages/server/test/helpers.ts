@@ -15,6 +15,9 @@ export const CORPUS_MISSING = existsSync(CORPUS_DATA)
 
 const CLI = join(REPO_ROOT, 'packages/server/src/cli.ts');
 
+/** The single-file build that `beaker-integrations`, `npm start` and the benchmark run. */
+export const BUNDLE = join(REPO_ROOT, 'packages/server/dist/beaker-integrations.mjs');
+
 /** Parse caches of test servers go to one temp folder per test process, not to ~/.cache. */
 const CACHE_HOME = mkdtempSync(join(tmpdir(), 'beaker-cache-'));
 
@@ -47,12 +50,22 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProces
   });
 }
 
+/** Runs the bundle built by `npm run build`, as the installed command does. */
+export function runBundle(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, [BUNDLE, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, XDG_CACHE_HOME: CACHE_HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 /** Starts `serve` on a free port and resolves once it prints its URL. */
 export async function startServer(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  run: typeof runCli = runCli,
 ): Promise<RunningServer> {
-  const child = runCli(['serve', '--port', '0', '--log-level', 'warn', ...args], env);
+  const child = run(['serve', '--port', '0', '--log-level', 'warn', ...args], env);
   let output = '';
 
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
