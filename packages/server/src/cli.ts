@@ -59,7 +59,7 @@ Options:
   --no-cache            Parse every api.yaml at start instead of reusing the parse
                         cache, which is kept in $XDG_CACHE_HOME/beaker-integrations
                         (default ~/.cache/beaker-integrations) and is checked
-                        against each file's size and modification times
+                        against each file's inode, size and times
   --log-level LEVEL     fatal, error, warn, info, debug or trace. Default: info
   --config FILE         YAML or JSON config file with contexts and providers;
                         flags given as well override its server settings
@@ -202,7 +202,7 @@ async function validate(argv: string[]): Promise<number> {
     }
 
     process.stdout.write(
-      `${report.integrations} integrations checked, ${report.errors} errors, ${report.warnings} warnings\n`,
+      `${counted(report.integrations, 'integration')} checked, ${counted(report.errors, 'error')}, ${counted(report.warnings, 'warning')}\n`,
     );
   }
 
@@ -292,6 +292,11 @@ function integerFlag(name: string, text: string, min: number, max: number): numb
   }
 
   return value;
+}
+
+/** Returns a count with its noun, in the plural unless the count is 1. */
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 class UsageError extends Error {}

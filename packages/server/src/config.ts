@@ -83,8 +83,7 @@ export interface ResolvedConfig {
 
 /** Reads a YAML or JSON config file; relative roots are resolved against its folder. */
 export async function readConfigFile(path: string): Promise<ServiceConfig> {
-  const text = await readFile(path, 'utf8');
-  const raw: unknown = extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);
+  const raw = parseConfigText(path, await readConfigText(path));
   const config = parseWithSchema(ServiceConfig, raw, 'config');
   const base = dirname(resolve(path));
 
@@ -95,6 +94,33 @@ export async function readConfigFile(path: string): Promise<ServiceConfig> {
   }
 
   return config;
+}
+
+async function readConfigText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError(
+      'config',
+      `config file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path given to --config`,
+    );
+  }
+}
+
+/** Parses a `.json` file as JSON and any other as YAML. A syntax error names the file. */
+function parseConfigText(path: string, text: string): unknown {
+  const json = extname(path) === '.json';
+
+  try {
+    return json ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    const reason = ((error as Error).message.split('\n')[0] ?? '').replace(/:$/, '');
+
+    throw new InvalidInputError(
+      'config',
+      `config file ${path} is not valid ${json ? 'JSON' : 'YAML'}: ${reason}`,
+    );
+  }
 }
 
 export function resolveConfig(config: ServiceConfig): ResolvedConfig {

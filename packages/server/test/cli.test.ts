@@ -100,6 +100,7 @@ describe('cli', () => {
 
     assert.equal(lenient.code, 0, 'undefined variables are warnings');
     assert.match(lenient.stdout, /warning: loose: .*not_a_file/);
+    assert.match(lenient.stdout, /4 integrations checked, 0 errors, 1 warning\n/);
     assert.equal(strict.code, 1);
   });
 
@@ -221,6 +222,31 @@ describe('cli', () => {
 
     assert.equal(result.code, 1);
     assert.match(result.stdout, /does not exist/);
+  });
+
+  test('unreadable config file is one line', async () => {
+    const dir = await tempDir();
+    const badYaml = join(dir, 'bad.yaml');
+    const badJson = join(dir, 'bad.json');
+
+    await writeFile(badYaml, 'contexts: [unclosed\n');
+    await writeFile(badJson, '{"contexts": ');
+
+    const missing = await runToEnd(['serve', '--config', join(dir, 'missing.yaml'), '--port', '0']);
+    const yaml = await runToEnd(['serve', '--config', badYaml, '--port', '0']);
+    const json = await runToEnd(['serve', '--config', badJson, '--port', '0']);
+
+    for (const result of [missing, yaml, json]) {
+      assert.equal(result.code, 2);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    }
+
+    assert.match(
+      missing.stderr,
+      /missing\.yaml cannot be read \(ENOENT\); check the path given to --config/,
+    );
+    assert.match(yaml.stderr, /bad\.yaml is not valid YAML: /);
+    assert.match(json.stderr, /bad\.json is not valid JSON: /);
   });
 
   test('invalid config names the field', async () => {
