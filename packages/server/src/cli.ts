@@ -1,15 +1,22 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { isDomainError } from '@beaker-integrations/model';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 
 import { collectGarbage } from './collect-garbage.js';
-import { configFromRoots, readConfigFile, resolveConfig, type ResolvedConfig } from './config.js';
+import {
+  configFromRoots,
+  LOG_LEVELS,
+  readConfigFile,
+  resolveConfig,
+  type ResolvedConfig,
+} from './config.js';
 import { isLoopbackHost } from './loopback.js';
 import { serializeRequest } from './request-log.js';
 import { createService } from './service.js';
@@ -22,6 +29,9 @@ const VERSION = (
 ).version;
 
 const MIN_TOKEN_LENGTH = 16;
+
+/** Milliseconds a stopping server waits for open requests before it closes their connections. */
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 const MAIN_HELP = `Usage: beaker-integrations <command> [options]
 
@@ -60,7 +70,9 @@ Options:
                         cache, which is kept in $XDG_CACHE_HOME/beaker-integrations
                         (default ~/.cache/beaker-integrations) and is checked
                         against each file's inode, size and times
-  --log-level LEVEL     fatal, error, warn, info, debug or trace. Default: info
+  --log-level LEVEL     silent, fatal, error, warn, info, debug or trace. Default: info
+  --shutdown-grace MS    Milliseconds a stopping server waits for open requests
+                        before it closes their connections. Default: 10000
   --config FILE         YAML or JSON config file with contexts and providers;
                         flags given as well override its server settings
   -h, --help            Show this help
@@ -112,6 +124,7 @@ async function serve(argv: string[]): Promise<number> {
       'token-file': { type: 'string' },
       'cors-origin': { type: 'string', multiple: true },
       'no-cache': { type: 'boolean' },
+      'shutdown-grace': { type: 'string' },
       config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -145,6 +158,10 @@ async function serve(argv: string[]): Promise<number> {
     logger.warn({ host: config.host }, 'listening beyond loopback without a token');
   }
 
+  const graceMs =
+    values['shutdown-grace'] === undefined
+      ? DEFAULT_SHUTDOWN_GRACE_MS
+      : integerFlag('--shutdown-grace', values['shutdown-grace'], 0, 600_000);
   const cacheDir = values['no-cache'] ? undefined : defaultCacheDir();
   const service = await createService(config, logger, { version: VERSION, cacheDir });
 
@@ -157,6 +174,7 @@ async function serve(argv: string[]): Promise<number> {
 
   const stop = (signal: string) => {
     logger.info({ signal }, 'server stopping');
+    closeAfterGrace(service.app.server, graceMs, logger);
     service.close().then(
       () => {
         logger.info({}, 'server stopped');
@@ -173,6 +191,18 @@ async function serve(argv: string[]): Promise<number> {
   process.once('SIGTERM', () => stop('SIGTERM'));
 
   return -1;
+}
+
+/**
+ * Closes the connections still open `graceMs` after a stop began. Requests
+ * have no time limit by default, so a client that never finishes sending its
+ * body would otherwise keep the process alive.
+ */
+function closeAfterGrace(server: Server, graceMs: number, logger: Logger): void {
+  setTimeout(() => {
+    logger.warn({ graceMs }, 'open connections closed at shutdown');
+    server.closeAllConnections();
+  }, graceMs).unref();
 }
 
 async function validate(argv: string[]): Promise<number> {
@@ -238,7 +268,7 @@ async function tokenFromFlags(tokenFile: string | undefined): Promise<string | u
   const token =
     tokenFile === undefined
       ? process.env.BEAKER_INTEGRATIONS_TOKEN
-      : (await readFile(tokenFile, 'utf8')).trim();
+      : await readTokenFile(tokenFile);
 
   if (token === undefined || token === '') return undefined;
   if (token.length < MIN_TOKEN_LENGTH) {
@@ -246,6 +276,16 @@ async function tokenFromFlags(tokenFile: string | undefined): Promise<string | u
   }
 
   return token;
+}
+
+async function readTokenFile(tokenFile: string): Promise<string> {
+  try {
+    return (await readFile(tokenFile, 'utf8')).trim();
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+
+    throw new UsageError(`--token-file ${tokenFile} cannot be read (${reason}); check the path`);
+  }
 }
 
 interface ServeFlags {
@@ -278,8 +318,18 @@ function applyFlags(
         ? config.callTimeoutMs
         : integerFlag('--call-timeout', flags['call-timeout'], 1, 3_600_000),
     autoCreateSessions: flags['require-sessions'] ? false : config.autoCreateSessions,
-    logLevel: flags['log-level'] ?? config.logLevel,
+    logLevel: flags['log-level'] === undefined ? config.logLevel : logLevelFlag(flags['log-level']),
   };
+}
+
+function logLevelFlag(text: string): string {
+  if (!(LOG_LEVELS as readonly string[]).includes(text)) {
+    throw new UsageError(
+      `--log-level must be one of ${LOG_LEVELS.join(', ')} (received '${text}')`,
+    );
+  }
+
+  return text;
 }
 
 function integerFlag(name: string, text: string, min: number, max: number): number {

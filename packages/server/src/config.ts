@@ -10,6 +10,9 @@ import { DEFAULT_BODY_LIMIT, DEFAULT_CALL_TIMEOUT_MS } from './app.js';
 export const DEFAULT_PROVIDER_SLUG = 'specialist_agents';
 export const DEFAULT_CONTEXT = 'default';
 
+/** Levels of pino, the logger, from the fewest messages to the most. */
+export const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
 const ProviderConfig = Type.Object(
   {
     type: Type.Literal('adhoc', { description: 'Provider type; `adhoc` is the filesystem store' }),
@@ -34,7 +37,7 @@ export const ServiceConfig = Type.Object(
           port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
           body_limit: Type.Optional(Type.Integer({ minimum: 1024 })),
           call_timeout_ms: Type.Optional(Type.Integer({ minimum: 1 })),
-          log_level: Type.Optional(Type.String()),
+          log_level: Type.Optional(Type.Union(LOG_LEVELS.map((level) => Type.Literal(level)))),
           token: Type.Optional(Type.String({ minLength: 16 })),
           cors_origins: Type.Optional(Type.Array(Type.String({ pattern: '^https?://[^/]+$' }))),
         },

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -122,6 +124,28 @@ describe('cli', () => {
     assert.match(server.output(), /server stopped/);
   });
 
+  test('stop closes a stalled request after the grace', { timeout: 20_000 }, async () => {
+    const root = await copyRoot(join(REPO_ROOT, 'examples/integrations'));
+    const server = await startServer(['--data', root, '--shutdown-grace', '300']);
+    const { hostname, port } = new URL(server.url);
+    const socket = connect(Number(port), hostname);
+
+    await once(socket, 'connect');
+    // A body shorter than its Content-Length keeps the request open.
+    socket.write(
+      'POST /beaker/integrations/stalled HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"na',
+    );
+    socket.on('error', () => undefined);
+
+    const started = Date.now();
+    const code = await server.stop('SIGTERM');
+
+    assert.equal(code, 0);
+    assert.ok(Date.now() - started < 5_000, `stopped after ${Date.now() - started} ms`);
+    assert.match(server.output(), /open connections closed at shutdown/);
+    socket.destroy();
+  });
+
   test('config file with two contexts', async () => {
     const root = await copyRoot(join(REPO_ROOT, 'examples/integrations'));
     const dir = await tempDir();
@@ -224,7 +248,7 @@ describe('cli', () => {
     assert.match(result.stdout, /does not exist/);
   });
 
-  test('unreadable config file is one line', async () => {
+  test('flag errors print one line', async () => {
     const dir = await tempDir();
     const badYaml = join(dir, 'bad.yaml');
     const badJson = join(dir, 'bad.json');
@@ -235,8 +259,10 @@ describe('cli', () => {
     const missing = await runToEnd(['serve', '--config', join(dir, 'missing.yaml'), '--port', '0']);
     const yaml = await runToEnd(['serve', '--config', badYaml, '--port', '0']);
     const json = await runToEnd(['serve', '--config', badJson, '--port', '0']);
+    const token = await runToEnd(['serve', '--token-file', join(dir, 'no-token'), '--port', '0']);
+    const level = await runToEnd(['serve', '--log-level', 'bogus', '--port', '0']);
 
-    for (const result of [missing, yaml, json]) {
+    for (const result of [missing, yaml, json, token, level]) {
       assert.equal(result.code, 2);
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     }
@@ -247,6 +273,8 @@ describe('cli', () => {
     );
     assert.match(yaml.stderr, /bad\.yaml is not valid YAML: /);
     assert.match(json.stderr, /bad\.json is not valid JSON: /);
+    assert.match(token.stderr, /--token-file .*no-token cannot be read \(ENOENT\)/);
+    assert.match(level.stderr, /--log-level must be one of silent, fatal, .* \(received 'bogus'\)/);
   });
 
   test('invalid config names the field', async () => {

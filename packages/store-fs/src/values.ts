@@ -106,17 +106,32 @@ export function ownedString(text: string): string {
   return Buffer.from(text, 'utf16le').toString('utf16le');
 }
 
-/** Replaces, in place, each string of a parsed value with an `ownedString` copy, and returns the value. */
-export function ownStrings(value: unknown): unknown {
+/**
+ * Replaces, in place, each string of a parsed value with an `ownedString`
+ * copy, and returns the value. A value that contains itself, which a YAML
+ * alias inside its own anchor makes, is rejected because JSON cannot carry it.
+ */
+export function ownStrings(value: unknown, ancestors = new Set<object>()): unknown {
   if (typeof value === 'string') return ownedString(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (ancestors.has(value))
+    throw new Error(
+      'an alias refers to a mapping or list that contains it, which JSON cannot carry; replace the alias with a copy of the value',
+    );
+
+  ancestors.add(value);
 
   if (Array.isArray(value)) {
     const items: unknown[] = value;
 
-    for (let index = 0; index < items.length; index++) items[index] = ownStrings(items[index]);
+    for (let index = 0; index < items.length; index++) {
+      items[index] = ownStrings(items[index], ancestors);
+    }
   } else if (isPlainObject(value)) {
-    for (const key of Object.keys(value)) setOwn(value, key, ownStrings(value[key]));
+    for (const key of Object.keys(value)) setOwn(value, key, ownStrings(value[key], ancestors));
   }
+
+  ancestors.delete(value);
 
   return value;
 }

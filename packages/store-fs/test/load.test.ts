@@ -336,3 +336,24 @@ test('resolveDataFile cases', async (t) => {
   assert.equal(store.resolveDataFile('link.csv'), undefined);
   assert.equal(store.resolveDataFile('folder/file.csv/x'), undefined);
 });
+
+test('load rejects an alias inside its anchor', async (t) => {
+  const root = await tempDir(t);
+
+  await writeFolder(root, 'loop', minimalYaml('Loop', 'extra: &loop\n  self: *loop\n'));
+  await writeFolder(
+    root,
+    'shared',
+    minimalYaml('Shared', 'first: &a\n  k: a shared value\nsecond: *a\n'),
+  );
+
+  const { integrations, problems } = await new FsStore({ roots: [root] }).load();
+
+  assert.deepEqual(
+    integrations.map((integration) => integration.name),
+    ['Shared'],
+  );
+  assert.equal(problems.length, 1);
+  assert.match(problems[0]?.message ?? '', /alias refers to a mapping or list that contains it/);
+  assert.deepEqual(integrations[0]?.second, { k: 'a shared value' });
+});
