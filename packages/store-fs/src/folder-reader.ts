@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { LoadProblem, StoredIntegration } from '@beaker-integrations/core';
 import { isTempName } from './atomic.js';
 import type { ParseCache, ParsedDocument } from './parse-cache.js';
+import { withFinalBreak } from './final-break.js';
 import { documentToIntegration, type AttachmentRef } from './integration-document.js';
 import { isInside, isMissing, relativePathProblem } from './paths.js';
 import { ownStrings, setOwn } from './values.js';
@@ -96,13 +97,15 @@ function readText(file: string): string | { problem: string } {
 }
 
 function parseFile(file: string, problems: string[]): ParsedDocument | undefined {
-  const text = readText(file);
+  const read = readText(file);
 
-  if (typeof text !== 'string') {
-    problems.push(text.problem);
+  if (typeof read !== 'string') {
+    problems.push(read.problem);
 
     return undefined;
   }
+
+  const text = withFinalBreak(read);
 
   const fast = readBlockYaml(text);
 

@@ -22,7 +22,7 @@ import { isPlainObject, setOwn } from './values.js';
  */
 
 /** Version of the cached values. Change it whenever parsing or its YAML rules change. */
-const CACHE_FORMAT = 'store-fs-parse-cache/2';
+const CACHE_FORMAT = 'store-fs-parse-cache/3';
 
 /** Age below which a file is not cached, to cover file systems with coarse (up to 2 s) timestamps. */
 const RACY_WINDOW_NS = 2_000_000_000n;

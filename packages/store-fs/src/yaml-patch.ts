@@ -1,5 +1,6 @@
 import { isAlias, isMap, isScalar, visit, type Document, type Pair, type YAMLMap } from 'yaml';
 import { emitEntry, emitMapping } from './yaml-emit.js';
+import { withFinalBreak } from './final-break.js';
 import { readBlockYaml } from './yaml-fast-read.js';
 import { parseYaml } from './yaml-schema.js';
 import { applyChange, changedKeys, deepEqual, isPlainObject, type PlainObject } from './values.js';
@@ -34,7 +35,7 @@ export class InvalidDocumentError extends Error {}
  * Throws InvalidDocumentError when `text` is not a valid YAML mapping.
  */
 export function patchDocument(text: string, previous: PlainObject, next: PlainObject): string {
-  const source = text.endsWith('\n') ? text : `${text}\n`;
+  const source = withFinalBreak(text);
   const { document } = parseYaml(source);
   const [error] = document.errors;
 

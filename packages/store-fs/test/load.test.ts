@@ -357,3 +357,35 @@ test('load rejects an alias inside its anchor', async (t) => {
   assert.match(problems[0]?.message ?? '', /alias refers to a mapping or list that contains it/);
   assert.deepEqual(integrations[0]?.second, { k: 'a shared value' });
 });
+
+test('load reads blocks that end the file as PyYAML does', async (t) => {
+  const root = await tempDir(t);
+  // Each file ends without a line break; the values are PyYAML's.
+  const cases: [string, string][] = [
+    ['|\n  clip', 'clip'],
+    ['|+\n  keep', 'keep'],
+    ['>\n  folded\n  lines', 'folded lines'],
+    ['|+\n  kept\n\n  ', 'kept\n\n'],
+    ['|\n  spaces\n     ', 'spaces\n   '],
+    ['|-\n  strip', 'strip'],
+  ];
+
+  for (const [index, [block]] of cases.entries()) {
+    await writeFolder(
+      root,
+      `case_${index}`,
+      `name: Case ${index}\ndescription: d\nsource: ${block}`,
+    );
+  }
+
+  const { integrations, problems } = await new FsStore({ roots: [root] }).load();
+  const sources = new Map(
+    integrations.map((integration) => [integration.name, integration.source]),
+  );
+
+  assert.deepEqual(problems, []);
+
+  for (const [index, [block, expected]] of cases.entries()) {
+    assert.equal(sources.get(`Case ${index}`), expected, JSON.stringify(block));
+  }
+});

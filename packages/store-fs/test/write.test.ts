@@ -436,3 +436,32 @@ test('planted temp file is ignored and removed', async (t) => {
   assert.deepEqual(await readdir(folder), ['api.yaml']);
   assert.deepEqual(await readdir(path.join(root, 'specifications')), ['clean']);
 });
+
+test('block ending the file keeps its value across writes', async (t) => {
+  const root = await tempDir(t);
+  const folder = await writeFolder(
+    root,
+    'no_final_break',
+    'name: No Final Break\ndescription: d\nsource: |\n  Use the API',
+  );
+  const { store, integration } = await loadOne(root);
+
+  assert.equal(integration.source, 'Use the API', 'read as PyYAML reads it');
+
+  await store.save(integration, { ...integration, description: 'changed' });
+
+  const written = await readFile(path.join(folder, 'api.yaml'), 'utf8');
+  const reloaded = await loadOne(root);
+
+  assert.ok(written.endsWith('\n'), 'the written file ends with a line break');
+  assert.equal(reloaded.integration.source, 'Use the API');
+  assert.equal(reloaded.integration.description, 'changed');
+
+  const python = findPython();
+
+  if (python !== null) {
+    const [pyyaml] = pythonLoad(python, [path.join(folder, 'api.yaml')]) as [{ source: string }];
+
+    assert.equal(pyyaml.source, 'Use the API');
+  }
+});
