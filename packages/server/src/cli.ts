@@ -169,9 +169,6 @@ async function serve(argv: string[]): Promise<number> {
 
   const address = await service.app.listen({ host: config.host, port: config.port });
 
-  logger.info({ address, contexts: Object.keys(config.contexts) }, 'server started');
-  process.stdout.write(`beaker-integrations listening on ${address}\n`);
-
   const stop = (signal: string) => {
     logger.info({ signal }, 'server stopping');
     closeAfterGrace(service.app.server, graceMs, logger);
@@ -187,8 +184,12 @@ async function serve(argv: string[]): Promise<number> {
     );
   };
 
+  // Before the address is announced: a supervisor may send SIGTERM as soon as it reads it.
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+
+  logger.info({ address, contexts: Object.keys(config.contexts) }, 'server started');
+  process.stdout.write(`beaker-integrations listening on ${address}\n`);
 
   return -1;
 }

@@ -131,11 +131,14 @@ describe('cli', () => {
     const socket = connect(Number(port), hostname);
 
     await once(socket, 'connect');
-    // A body shorter than its Content-Length keeps the request open.
-    socket.write(
-      'POST /beaker/integrations/stalled HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"na',
-    );
     socket.on('error', () => undefined);
+    // The interim 100 response shows that the server is reading this request,
+    // and the body, shorter than its Content-Length, keeps it open.
+    socket.write(
+      'POST /beaker/integrations/stalled HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n',
+    );
+    assert.match(String((await once(socket, 'data'))[0]), /^HTTP\/1\.1 100 Continue/);
+    socket.write('{"na');
 
     const started = Date.now();
     const code = await server.stop('SIGTERM');
