@@ -107,6 +107,8 @@ function httpServer(
   });
 
   server.keepAliveTimeout = numberSetting(settings.keepAliveTimeout, 72_000);
+  // NOTE: 0, Fastify's default, sets no time limit, so a slow client holds its
+  // connection until it finishes or the CLI's shutdown grace ends.
   server.requestTimeout = numberSetting(settings.requestTimeout, 0);
   server.setTimeout(numberSetting(settings.connectionTimeout, 0));
 

@@ -12,6 +12,7 @@ import { pino, type Logger } from 'pino';
 import { collectGarbage } from './collect-garbage.js';
 import {
   configFromRoots,
+  fileErrorReason,
   LOG_LEVELS,
   readConfigFile,
   resolveConfig,
@@ -71,7 +72,7 @@ Options:
                         (default ~/.cache/beaker-integrations) and is checked
                         against each file's inode, size and times
   --log-level LEVEL     silent, fatal, error, warn, info, debug or trace. Default: info
-  --shutdown-grace MS    Milliseconds a stopping server waits for open requests
+  --shutdown-grace MS   Milliseconds a stopping server waits for open requests
                         before it closes their connections. Default: 10000
   --config FILE         YAML or JSON config file with contexts and providers;
                         flags given as well override its server settings
@@ -184,7 +185,7 @@ async function serve(argv: string[]): Promise<number> {
     );
   };
 
-  // Before the address is announced: a supervisor may send SIGTERM as soon as it reads it.
+  // Added before the address is printed, because a supervisor may send SIGTERM as soon as it reads it.
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
 
@@ -233,7 +234,7 @@ async function validate(argv: string[]): Promise<number> {
     }
 
     process.stdout.write(
-      `${counted(report.integrations, 'integration')} checked, ${counted(report.errors, 'error')}, ${counted(report.warnings, 'warning')}\n`,
+      `${plural(report.integrations, 'integration')} checked, ${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}\n`,
     );
   }
 
@@ -283,9 +284,9 @@ async function readTokenFile(tokenFile: string): Promise<string> {
   try {
     return (await readFile(tokenFile, 'utf8')).trim();
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-
-    throw new UsageError(`--token-file ${tokenFile} cannot be read (${reason}); check the path`);
+    throw new UsageError(
+      `--token-file ${tokenFile} cannot be read (${fileErrorReason(error)}); check the path`,
+    );
   }
 }
 
@@ -345,8 +346,8 @@ function integerFlag(name: string, text: string, min: number, max: number): numb
   return value;
 }
 
-/** Returns a count with its noun, in the plural unless the count is 1. */
-function counted(count: number, noun: string): string {
+/** Formats a count with its noun, in the plural unless the count is 1. */
+function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 

@@ -103,11 +103,18 @@ async function readConfigText(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
+    const reason = fileErrorReason(error);
+
     throw new InvalidInputError(
       'config',
-      `config file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path given to --config`,
+      `config file ${path} cannot be read (${reason}); check the path given to --config`,
     );
   }
+}
+
+/** Returns the error code of a failed file operation, such as ENOENT, or else its message. */
+export function fileErrorReason(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 }
 
 /** Parses a `.json` file as JSON and any other as YAML. A syntax error names the file. */

@@ -124,7 +124,7 @@ describe('cli', () => {
     assert.match(server.output(), /server stopped/);
   });
 
-  test('stop closes a stalled request after the grace', { timeout: 20_000 }, async () => {
+  test('stop closes stalled requests', { timeout: 20_000 }, async () => {
     const root = await copyRoot(join(REPO_ROOT, 'examples/integrations'));
     const server = await startServer(['--data', root, '--shutdown-grace', '300']);
     const { hostname, port } = new URL(server.url);

@@ -12,13 +12,12 @@ interface BlockScalar {
 }
 
 /**
- * Returns `text` ending with a line break, read by PyYAML as before. A
- * literal or folded block can run to the end of a file that has no final line
- * break. PyYAML then reads no line feed at its end, while the `yaml` package
- * reads one, as it does once a break is added. A last line of only spaces
- * that adds nothing to the block is dropped. A last line of content gets the
- * strip indicator in its block's header instead (`|` becomes `|-`), which
- * keeps PyYAML's value once the break is there.
+ * Returns `text` ending with a line break and read by PyYAML as before. When
+ * a literal or folded block runs to the end of a file without a final break,
+ * PyYAML reads no line feed at its end, but the `yaml` package and the text
+ * with a break added do. So a last line of only spaces that adds nothing to
+ * the block is dropped, and a last line of content gets the strip indicator
+ * in its block's header (`|` becomes `|-`).
  */
 export function withFinalBreak(text: string): string {
   if (text === '' || text.endsWith('\n')) return text;

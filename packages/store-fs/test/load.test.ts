@@ -337,7 +337,7 @@ test('resolveDataFile cases', async (t) => {
   assert.equal(store.resolveDataFile('folder/file.csv/x'), undefined);
 });
 
-test('load rejects an alias inside its anchor', async (t) => {
+test('load rejects self-referencing alias', async (t) => {
   const root = await tempDir(t);
 
   await writeFolder(root, 'loop', minimalYaml('Loop', 'extra: &loop\n  self: *loop\n'));
@@ -358,7 +358,7 @@ test('load rejects an alias inside its anchor', async (t) => {
   assert.deepEqual(integrations[0]?.second, { k: 'a shared value' });
 });
 
-test('load reads blocks that end the file as PyYAML does', async (t) => {
+test('load reads final blocks like PyYAML', async (t) => {
   const root = await tempDir(t);
   // Each file ends without a line break; the values are PyYAML's.
   const cases: [string, string][] = [

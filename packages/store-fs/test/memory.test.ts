@@ -37,7 +37,7 @@ function apiYaml(marker: string, extra: string): string {
   ].join('\n');
 }
 
-test('loaded integrations keep no api.yaml text in memory', async (t) => {
+test('load keeps no file text', async (t) => {
   const root = await tempDir(t);
   const marker = `marker-${randomUUID()}`;
 
@@ -61,7 +61,7 @@ test('loaded integrations keep no api.yaml text in memory', async (t) => {
   assert.equal(integrations.length, 2);
 });
 
-test('loaded scalars equal those in api.yaml exactly', async (t) => {
+test('loaded scalars copied exactly', async (t) => {
   const root = await tempDir(t);
   const unicode = 'Ünïcödé — 天气 and emoji 😀 outside the BMP';
 

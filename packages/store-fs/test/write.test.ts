@@ -437,7 +437,7 @@ test('planted temp file is ignored and removed', async (t) => {
   assert.deepEqual(await readdir(path.join(root, 'specifications')), ['clean']);
 });
 
-test('block ending the file keeps its value across writes', async (t) => {
+test('write keeps final block value', async (t) => {
   const root = await tempDir(t);
   const folder = await writeFolder(
     root,
